@@ -1,0 +1,94 @@
+// Package cli holds the capsule-etl commands: one file per command, each with
+// an options struct, a newXxxCmd constructor and a runXxx function.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+)
+
+// Version is set at build time with -ldflags "-X .../cli.Version=...".
+var Version = "dev"
+
+// IO bundles the streams a command writes to, so tests can capture them.
+type IO struct {
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+}
+
+// Main runs the command line and returns the process exit code.
+func Main(args []string, in io.Reader, out, errOut io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return Run(ctx, args, &IO{In: in, Out: out, ErrOut: errOut})
+}
+
+// Run is Main with an explicit context; tests call it directly.
+func Run(ctx context.Context, args []string, streams *IO) int {
+	root := newRootCmd(streams)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	code := exitCode(err)
+	if err != nil {
+		var ee *ExitError
+		if !errors.As(err, &ee) || ee.Err != nil {
+			fmt.Fprintf(streams.ErrOut, "capsule-etl: %v\n", err)
+		}
+	}
+	return code
+}
+
+func newRootCmd(streams *IO) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "capsule-etl",
+		Short: "Move data in bulk between files and Capsule CRM",
+		Long: `capsule-etl moves data in bulk between CSV, XLSX, Parquet or JSON Lines files and
+Capsule CRM, in both directions, driven by declarative YAML mappings.
+
+Start with the built-in sandbox (no account needed):
+  capsule-etl demo
+
+Against a real account, set CAPSULE_TOKEN to a personal access token
+(Capsule: My Preferences > API Authentication Tokens).`,
+		Version:       Version,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args: func(c *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usageError(fmt.Errorf("unknown command %q\nRun 'capsule-etl --help' for the list of commands", args[0]))
+			}
+			return nil
+		},
+		RunE: func(c *cobra.Command, _ []string) error { return c.Help() },
+	}
+	root.SetIn(streams.In)
+	root.SetOut(streams.Out)
+	root.SetErr(streams.ErrOut)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return usageError(fmt.Errorf("%w\nRun '%s --help' for usage", err, c.CommandPath()))
+	})
+	root.AddCommand(
+		newVersionCmd(streams),
+	)
+	return root
+}
+
+func newVersionCmd(streams *IO) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			_, err := fmt.Fprintln(streams.Out, "capsule-etl", Version)
+			return err
+		},
+	}
+}
