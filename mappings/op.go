@@ -1,0 +1,120 @@
+package mappings
+
+// Op is one intended Capsule write computed from one row by Program.Eval.
+// The importer resolves Refs against the account, applies Match, and sends
+// Body wrapped in its entity key ({"party": Body}).
+type Op struct {
+	Record    string // the mapping's record name, e.g. "company"
+	Entity    Entity
+	PartyType string // person | organisation for parties, else ""
+	// Skipped is true when the record's `when` condition was false for this
+	// row: the importer writes nothing for it (and refs to it resolve to
+	// nothing, so a person whose company was skipped is created unlinked).
+	Skipped bool
+	// Body is the Capsule JSON body without the wrapper key, using Capsule's
+	// symbolic forms: tags {"name": ...}, custom fields {"definition":
+	// {"name": ...}, "value": ...}, addresses with Capsule country names.
+	// Fields listed in Refs are absent until the importer sets them.
+	Body      map[string]any
+	Refs      []Ref
+	Match     []MatchKey // ordered; keys whose value is blank in this row are left out
+	OnMatch   OnMatch
+	OnNoMatch OnNoMatch
+	// Lists gives the update semantics of each list field in Body
+	// (emailAddresses, phoneNumbers, addresses, websites, tags, fields). It is
+	// shared between rows: do not modify.
+	Lists map[string]ListMode
+	// SourceKey identifies the source row across runs (source.key), "" when
+	// the mapping names no key column.
+	SourceKey string
+	// Missing lists fields Capsule requires on create that this row leaves
+	// empty; the importer rejects the row if it would create the record.
+	Missing []string
+	Errors  []RowError // problems with this row for this record; any makes the row rejected
+}
+
+// RefKind is what an unresolved reference points at.
+type RefKind string
+
+// Reference kinds. RefRecord points at another op of the same row; the others
+// name something the importer looks up in the account.
+const (
+	RefRecord       RefKind = "record"
+	RefOrganisation RefKind = "organisation" // by name; Capsule itself would create a missing one
+	RefParty        RefKind = "party"        // by name
+	RefOpportunity  RefKind = "opportunity"  // by name
+	RefKase         RefKind = "kase"         // by name
+	RefMilestone    RefKind = "milestone"    // Name within Pipeline
+	RefOwner        RefKind = "owner"        // user name, username or email
+	RefTeam         RefKind = "team"
+	RefLostReason   RefKind = "lostReason"
+	RefCategory     RefKind = "category"
+)
+
+// Ref is a body field the importer must fill with {"id": n} before writing.
+type Ref struct {
+	Field    string // body key, e.g. "organisation", "party", "milestone", "owner"
+	Kind     RefKind
+	Record   string // RefRecord: the record name in this mapping
+	Name     string // lookups: the name (or email) to find
+	Pipeline string // RefMilestone: pipeline name
+}
+
+// MatchKind names a way to find an existing record.
+type MatchKind string
+
+// Match kinds, tried in the order the mapping lists them.
+const (
+	MatchEmail MatchKind = "email" // Value: lower-case address
+	MatchPhone MatchKind = "phone" // Value: E.164
+	MatchName  MatchKind = "name"  // Value: organisation/opportunity/project name, or "First Last"
+	MatchField MatchKind = "field" // Field: custom field name; Value: its value
+	MatchID    MatchKind = "id"    // Value: Capsule id
+)
+
+// MatchKey is one computed key.
+type MatchKey struct {
+	Kind  MatchKind
+	Field string
+	Value string
+}
+
+// OnMatch says what happens when a match key finds a record.
+type OnMatch string
+
+// OnNoMatch says what happens when no key finds a record.
+type OnNoMatch string
+
+// ListMode is how a list field is written onto an existing record.
+type ListMode string
+
+// Values of OnMatch, OnNoMatch and ListMode.
+const (
+	Update OnMatch = "update"
+	Skip   OnMatch = "skip"
+	Fail   OnMatch = "error"
+
+	Create      OnNoMatch = "create"
+	SkipNew     OnNoMatch = "skip"
+	ListMerge   ListMode  = "merge"   // add values not already present (compared normalised)
+	ListAppend  ListMode  = "append"  // add every value
+	ListReplace ListMode  = "replace" // delete values not in the row, then add
+)
+
+// RowError is one reason a row is rejected, naming the column.
+type RowError struct {
+	Record  string
+	Field   string // mapping path, e.g. records.person.fields.emailAddresses[0].address
+	Column  string // source column, "" for constants and expressions
+	Message string
+}
+
+func (e RowError) Error() string {
+	s := e.Field
+	if e.Column != "" {
+		s += " (column " + quote(e.Column) + ")"
+	}
+	return s + ": " + e.Message
+}
+
+func quote(s string) string { return "\"" + s + "\"" }

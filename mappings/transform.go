@@ -1,0 +1,246 @@
+package mappings
+
+import (
+	"errors"
+	"fmt"
+	"net/mail"
+	"net/url"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/nyaruka/phonenumbers"
+)
+
+type transformInfo struct {
+	minArgs, maxArgs int
+	usage            string
+}
+
+// transformSpecs lists every transform a mapping may name.
+var transformSpecs = map[string]transformInfo{
+	"trim":    {0, 0, "trim"},
+	"lower":   {0, 0, "lower"},
+	"upper":   {0, 0, "upper"},
+	"title":   {0, 0, "title"},
+	"squash":  {0, 0, "squash (collapses runs of spaces)"},
+	"digits":  {0, 0, "digits (keeps only 0-9)"},
+	"email":   {0, 0, "email"},
+	"phone":   {0, 1, "phone, or {phone: GB} for the default region"},
+	"url":     {0, 0, "url"},
+	"country": {0, 0, "country"},
+	"replace": {2, 2, `{replace: [old, new]}`},
+	"regex":   {2, 2, `{regex: ["(\\d+)-(\\d+)", "$1$2"]}`},
+	"split":   {1, 1, `{split: ","}`},
+	"join":    {1, 1, `{join: ", "}`},
+	"default": {1, 1, `{default: Unknown}`},
+}
+
+// step is a compiled transform applied to one text value.
+type step struct {
+	name   string
+	apply  func(string) (string, error)
+	split  string // for split steps
+	join   string // for join steps
+	isList int    // 1 split, 2 join
+}
+
+var errBlank = errors.New("blank")
+
+func compileStep(t TransformSpec, region string, countries *countryTable) step {
+	s := step{name: t.Name}
+	switch t.Name {
+	case "trim":
+		s.apply = func(v string) (string, error) { return strings.TrimSpace(v), nil }
+	case "lower":
+		s.apply = func(v string) (string, error) { return strings.ToLower(v), nil }
+	case "upper":
+		s.apply = func(v string) (string, error) { return strings.ToUpper(v), nil }
+	case "title":
+		s.apply = func(v string) (string, error) { return titleCase(v), nil }
+	case "squash":
+		s.apply = func(v string) (string, error) { return strings.Join(strings.Fields(v), " "), nil }
+	case "digits":
+		s.apply = func(v string) (string, error) {
+			return strings.Map(func(r rune) rune {
+				if r >= '0' && r <= '9' {
+					return r
+				}
+				return -1
+			}, v), nil
+		}
+	case "email":
+		s.apply = normEmail
+	case "phone":
+		r := region
+		if len(t.Args) == 1 {
+			r = strings.ToUpper(t.Args[0])
+		}
+		s.apply = func(v string) (string, error) { return normPhone(v, r) }
+	case "url":
+		s.apply = normURL
+	case "country":
+		s.apply = countries.normalise
+	case "replace":
+		old, repl := t.Args[0], t.Args[1]
+		s.apply = func(v string) (string, error) { return strings.ReplaceAll(v, old, repl), nil }
+	case "regex":
+		re := regexp.MustCompile(t.Args[0]) // checked by the parser
+		repl := t.Args[1]
+		s.apply = func(v string) (string, error) { return re.ReplaceAllString(v, repl), nil }
+	case "split":
+		s.isList, s.split = 1, t.Args[0]
+	case "join":
+		s.isList, s.join = 2, t.Args[0]
+	case "default":
+		d := t.Args[0]
+		s.apply = func(v string) (string, error) {
+			if strings.TrimSpace(v) == "" {
+				return d, nil
+			}
+			return v, nil
+		}
+	}
+	return s
+}
+
+func titleCase(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	start := true
+	for _, r := range s {
+		if start {
+			b.WriteRune(unicode.ToUpper(r))
+		} else {
+			b.WriteRune(unicode.ToLower(r))
+		}
+		start = unicode.IsSpace(r) || r == '-' || r == '\''
+	}
+	return b.String()
+}
+
+// normEmail lower-cases and validates an address; "Name <a@b.c>" gives a@b.c.
+func normEmail(v string) (string, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return "", nil
+	}
+	a, err := mail.ParseAddress(v)
+	if err != nil {
+		return "", fmt.Errorf("%q is not an email address", v)
+	}
+	addr := strings.ToLower(a.Address)
+	at := strings.LastIndexByte(addr, '@')
+	if at < 1 || !strings.Contains(addr[at+1:], ".") {
+		return "", fmt.Errorf("%q is not an email address (no domain)", v)
+	}
+	return addr, nil
+}
+
+// normPhone formats a number as E.164, reading numbers without a country
+// code in region.
+func normPhone(v, region string) (string, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return "", nil
+	}
+	if region == "" {
+		region = "ZZ"
+	}
+	n, err := phonenumbers.Parse(v, region)
+	if err != nil || !phonenumbers.IsPossibleNumber(n) {
+		if region == "ZZ" {
+			return "", fmt.Errorf("%q is not a phone number with a country code; set defaults.phone_region", v)
+		}
+		return "", fmt.Errorf("%q is not a phone number (region %s)", v, region)
+	}
+	return phonenumbers.Format(n, phonenumbers.E164), nil
+}
+
+// normURL makes sure a website has a scheme and a host.
+func normURL(v string) (string, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return "", nil
+	}
+	if !strings.Contains(v, "://") {
+		v = "https://" + v
+	}
+	u, err := url.Parse(v)
+	if err != nil || u.Host == "" || !strings.Contains(u.Host, ".") || strings.ContainsAny(u.Host, " ") {
+		return "", fmt.Errorf("%q is not a web address", strings.TrimPrefix(v, "https://"))
+	}
+	return v, nil
+}
+
+func validRegion(r string) bool {
+	return phonenumbers.GetSupportedRegions()[r]
+}
+
+// locales: how numbers are written. The key is the language part of a locale.
+var locales = map[string]struct{ decimal, group rune }{
+	"en": {'.', ','}, "ja": {'.', ','}, "zh": {'.', ','},
+	"de": {',', '.'}, "es": {',', '.'}, "it": {',', '.'}, "nl": {',', '.'}, "pt": {',', '.'}, "da": {',', '.'},
+	"fr": {',', ' '}, "sv": {',', ' '}, "nb": {',', ' '}, "fi": {',', ' '}, "pl": {',', ' '}, "cs": {',', ' '},
+	"ch": {'.', '\''},
+}
+
+func localeNames() []string { return sortedKeys(locales) }
+
+// parseNumber reads a number written in a locale into canonical decimal
+// text ("-1234.5"). Currency signs and spaces around it are ignored.
+func parseNumber(s, locale string) (string, error) {
+	loc, ok := locales[locale]
+	if !ok {
+		loc = locales["en"]
+	}
+	orig := s
+	s = strings.TrimFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.Is(unicode.Sc, r) || unicode.IsLetter(r)
+	})
+	if s == "" {
+		return "", errBlank
+	}
+	var b strings.Builder
+	seenDot, digits := false, 0
+	for i, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+			digits++
+		case (r == '-' || r == '+') && i == 0:
+			if r == '-' {
+				b.WriteByte('-')
+			}
+		case r == loc.decimal && !seenDot:
+			b.WriteByte('.')
+			seenDot = true
+		case r == loc.group || (loc.group == ' ' && (r == '\u00a0' || r == '\u202f')) || (loc.group == '.' && r == '\''):
+			// grouping separator: dropped
+		default:
+			return "", fmt.Errorf("%q is not a number in locale %s (decimal %q, thousands %q)", orig, localeOr(locale), loc.decimal, loc.group)
+		}
+	}
+	if digits == 0 {
+		return "", fmt.Errorf("%q is not a number", orig)
+	}
+	out := b.String()
+	if strings.HasSuffix(out, ".") {
+		out = strings.TrimSuffix(out, ".")
+	}
+	return out, nil
+}
+
+func localeOr(l string) string {
+	if l == "" {
+		return "en"
+	}
+	return l
+}
+
+// firstRuneUpper reports whether s starts with an upper-case letter.
+func firstRuneUpper(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsUpper(r)
+}
