@@ -54,7 +54,7 @@ const (
 type fieldDef struct {
 	kind     fieldKind
 	enum     []string
-	required bool   // required when creating
+	required bool    // required when creating
 	refKind  RefKind // for links and named references
 }
 

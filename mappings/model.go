@@ -58,11 +58,11 @@ type FieldSpec struct {
 	Name   string
 	Pos    Pos
 	Path   string
-	Value  *Spec           // scalar fields, links, owner, milestone
-	Items  [][]*FieldSpec  // list fields: one entry per item, sub-fields in file order
-	Multi  []*Spec         // tags: one source per column
-	Custom []*FieldSpec    // custom fields by name
-	Sub    []*FieldSpec    // value: amount, currency
+	Value  *Spec          // scalar fields, links, owner, milestone
+	Items  [][]*FieldSpec // list fields: one entry per item, sub-fields in file order
+	Multi  []*Spec        // tags: one source per column
+	Custom []*FieldSpec   // custom fields by name
+	Sub    []*FieldSpec   // value: amount, currency
 }
 
 // Spec says where one value comes from and how it is shaped.

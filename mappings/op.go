@@ -4,33 +4,33 @@ package mappings
 // The importer resolves Refs against the account, applies Match, and sends
 // Body wrapped in its entity key ({"party": Body}).
 type Op struct {
-	Record    string // the mapping's record name, e.g. "company"
-	Entity    Entity
-	PartyType string // person | organisation for parties, else ""
+	Record    string `json:"record,omitempty"` // the mapping's record name, e.g. "company"
+	Entity    Entity `json:"entity,omitempty"`
+	PartyType string `json:"partyType,omitempty"` // person | organisation for parties, else ""
 	// Skipped is true when the record's `when` condition was false for this
 	// row: the importer writes nothing for it (and refs to it resolve to
 	// nothing, so a person whose company was skipped is created unlinked).
-	Skipped bool
+	Skipped bool `json:"skipped,omitempty"`
 	// Body is the Capsule JSON body without the wrapper key, using Capsule's
 	// symbolic forms: tags {"name": ...}, custom fields {"definition":
 	// {"name": ...}, "value": ...}, addresses with Capsule country names.
 	// Fields listed in Refs are absent until the importer sets them.
-	Body      map[string]any
-	Refs      []Ref
-	Match     []MatchKey // ordered; keys whose value is blank in this row are left out
-	OnMatch   OnMatch
-	OnNoMatch OnNoMatch
+	Body      map[string]any `json:"body,omitempty"`
+	Refs      []Ref          `json:"refs,omitempty"`
+	Match     []MatchKey     `json:"match,omitempty"` // ordered; keys whose value is blank in this row are left out
+	OnMatch   OnMatch        `json:"onMatch,omitempty"`
+	OnNoMatch OnNoMatch      `json:"onNoMatch,omitempty"`
 	// Lists gives the update semantics of each list field in Body
 	// (emailAddresses, phoneNumbers, addresses, websites, tags, fields). It is
 	// shared between rows: do not modify.
-	Lists map[string]ListMode
+	Lists map[string]ListMode `json:"lists,omitempty"`
 	// SourceKey identifies the source row across runs (source.key), "" when
 	// the mapping names no key column.
-	SourceKey string
+	SourceKey string `json:"sourceKey,omitempty"`
 	// Missing lists fields Capsule requires on create that this row leaves
 	// empty; the importer rejects the row if it would create the record.
-	Missing []string
-	Errors  []RowError // problems with this row for this record; any makes the row rejected
+	Missing []string   `json:"missing,omitempty"`
+	Errors  []RowError `json:"errors,omitempty"` // problems with this row for this record; any makes the row rejected
 }
 
 // RefKind is what an unresolved reference points at.
@@ -53,11 +53,11 @@ const (
 
 // Ref is a body field the importer must fill with {"id": n} before writing.
 type Ref struct {
-	Field    string // body key, e.g. "organisation", "party", "milestone", "owner"
-	Kind     RefKind
-	Record   string // RefRecord: the record name in this mapping
-	Name     string // lookups: the name (or email) to find
-	Pipeline string // RefMilestone: pipeline name
+	Field    string  `json:"field,omitempty"` // body key, e.g. "organisation", "party", "milestone", "owner"
+	Kind     RefKind `json:"kind,omitempty"`
+	Record   string  `json:"record,omitempty"`   // RefRecord: the record name in this mapping
+	Name     string  `json:"name,omitempty"`     // lookups: the name (or email) to find
+	Pipeline string  `json:"pipeline,omitempty"` // RefMilestone: pipeline name
 }
 
 // MatchKind names a way to find an existing record.
@@ -74,9 +74,9 @@ const (
 
 // MatchKey is one computed key.
 type MatchKey struct {
-	Kind  MatchKind
-	Field string
-	Value string
+	Kind  MatchKind `json:"kind,omitempty"`
+	Field string    `json:"field,omitempty"`
+	Value string    `json:"value,omitempty"`
 }
 
 // OnMatch says what happens when a match key finds a record.
@@ -103,10 +103,10 @@ const (
 
 // RowError is one reason a row is rejected, naming the column.
 type RowError struct {
-	Record  string
-	Field   string // mapping path, e.g. records.person.fields.emailAddresses[0].address
-	Column  string // source column, "" for constants and expressions
-	Message string
+	Record  string `json:"record,omitempty"`
+	Field   string `json:"field,omitempty"`  // mapping path, e.g. records.person.fields.emailAddresses[0].address
+	Column  string `json:"column,omitempty"` // source column, "" for constants and expressions
+	Message string `json:"message,omitempty"`
 }
 
 func (e RowError) Error() string {

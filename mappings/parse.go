@@ -355,7 +355,11 @@ func (p *mparser) field(k, n *node, path string, def fieldDef) *FieldSpec {
 			p.keys(n, path, moneyKeys)
 			for i, sk := range n.keys {
 				if contains(moneyKeys, sk.str) {
-					f.Sub = append(f.Sub, &FieldSpec{Name: sk.str, Pos: sk.pos, Path: path + "." + sk.str, Value: p.spec(n.vals[i], path+"."+sk.str)})
+					var codes []string
+					if sk.str == "currency" && isCurrencyCode(n.vals[i].str) {
+						codes = []string{n.vals[i].str}
+					}
+					f.Sub = append(f.Sub, &FieldSpec{Name: sk.str, Pos: sk.pos, Path: path + "." + sk.str, Value: p.constOrSpec(n.vals[i], path+"."+sk.str, codes)})
 				}
 			}
 		} else {
@@ -383,7 +387,7 @@ func (p *mparser) listField(f *FieldSpec, n *node) {
 			for j, sk := range it.keys {
 				if contains(subs, sk.str) {
 					sp := ip + "." + sk.str
-					item = append(item, &FieldSpec{Name: sk.str, Pos: sk.pos, Path: sp, Value: p.spec(it.vals[j], sp)})
+					item = append(item, &FieldSpec{Name: sk.str, Pos: sk.pos, Path: sp, Value: p.constOrSpec(it.vals[j], sp, listItemEnums[f.Name][sk.str])})
 				}
 			}
 			if it.get(subs[0]) == nil {
@@ -627,4 +631,30 @@ func (p *mparser) checkSecrets(n *node, path string) {
 			p.c.errorf(n.pos, path, hint, "this value looks like an access token")
 		}
 	}
+}
+
+// constOrSpec reads a value where Capsule has a fixed vocabulary (an email's
+// type, a website's service, a currency): a bare word from that vocabulary is
+// the value itself, anything else is a column as usual.
+func (p *mparser) constOrSpec(n *node, path string, vocab []string) *Spec {
+	if n.kind == nodeScalar {
+		for _, w := range vocab {
+			if strings.EqualFold(w, n.str) {
+				return &Spec{Pos: n.pos, Path: path, HasConst: true, Const: w}
+			}
+		}
+	}
+	return p.spec(n, path)
+}
+
+func isCurrencyCode(s string) bool {
+	if len(s) != 3 {
+		return false
+	}
+	for _, r := range s {
+		if r < 'A' || r > 'Z' {
+			return false
+		}
+	}
+	return true
 }
