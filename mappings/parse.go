@@ -297,7 +297,7 @@ func (p *mparser) record(k, n *node) *RecordSpec {
 	return r
 }
 
-func listFieldNames() []string { return sortedKeys(listItems) }
+func listFieldNames() []string { return append(sortedKeys(listItems), "tags", "fields") }
 
 func (p *mparser) match(n *node, path string) []MatchSpec {
 	items := []*node{n}
@@ -390,7 +390,7 @@ func (p *mparser) listField(f *FieldSpec, n *node) {
 					item = append(item, &FieldSpec{Name: sk.str, Pos: sk.pos, Path: sp, Value: p.constOrSpec(it.vals[j], sp, listItemEnums[f.Name][sk.str])})
 				}
 			}
-			if it.get(subs[0]) == nil {
+			if it.get(subs[0]) == nil && f.Name != "addresses" {
 				p.c.errorf(it.pos, ip, fmt.Sprintf("add `%s:`", subs[0]), "item has no %s", subs[0])
 			}
 		}
