@@ -123,7 +123,7 @@ func convert(an ast.Node, c *problems, depth int) *node {
 		for _, mv := range n.Values {
 			addPair(m, mv, c, depth)
 		}
-		if len(n.Values) > 0 {
+		if len(n.Values) > 0 && !n.IsFlowStyle {
 			m.pos = m.keys[0].pos
 		}
 		return m
