@@ -151,3 +151,20 @@ func levenshtein(a, b string) int {
 	}
 	return prev[len(rb)]
 }
+
+// Merge combines the problems of Parse and Compile in file order, dropping
+// duplicates (Compile may restate what Parse already found).
+func Merge(a, b Problems) Problems {
+	out := append(Problems{}, a...)
+	seen := map[string]bool{}
+	for _, p := range a {
+		seen[p.Error()] = true
+	}
+	for _, p := range b {
+		if !seen[p.Error()] {
+			seen[p.Error()] = true
+			out = append(out, p)
+		}
+	}
+	return out.sorted()
+}

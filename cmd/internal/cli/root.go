@@ -77,6 +77,8 @@ Against a real account, set CAPSULE_TOKEN to a personal access token
 	})
 	root.AddCommand(
 		newVersionCmd(streams),
+		newValidateCmd(streams),
+		newInitCmd(streams),
 	)
 	return root
 }

@@ -1,0 +1,117 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/capsule-etl/capsule-etl/formats"
+	"github.com/capsule-etl/capsule-etl/mappings"
+)
+
+// validateOptions are the inputs of `capsule-etl validate`.
+type validateOptions struct {
+	Mapping string
+	Input   string
+	Rows    int // rows of the input evaluated for a preview of row errors
+}
+
+func newValidateCmd(streams *IO) *cobra.Command {
+	opts := &validateOptions{}
+	cmd := &cobra.Command{
+		Use:   "validate --mapping FILE [INPUT]",
+		Short: "Check a mapping, and optionally that it fits an input file",
+		Long: `Check a mapping and report every problem at once, each with the line and column
+in the mapping, the path of the setting and a hint.
+
+With INPUT, the columns the mapping names are checked against the file's header,
+and the first rows are evaluated to preview rows that would be rejected.
+
+Exit status: 0 when the mapping is valid (warnings are printed but do not fail),
+2 when it is not.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.Input = args[0]
+			}
+			return runValidate(opts, streams)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Mapping, "mapping", "", "the mapping file (YAML)")
+	cmd.Flags().IntVar(&opts.Rows, "rows", 1000, "rows of INPUT to evaluate for a preview of rejected rows (0 = all)")
+	return cmd
+}
+
+func runValidate(opts *validateOptions, streams *IO) error {
+	if opts.Mapping == "" {
+		return usageError(errors.New("--mapping FILE is required\nRun 'capsule-etl validate --help' for usage"))
+	}
+	src, err := os.ReadFile(opts.Mapping)
+	if err != nil {
+		return usageError(fmt.Errorf("reading the mapping: %w", err))
+	}
+	m, probs := mappings.Parse(src, opts.Mapping)
+	var prog *mappings.Program
+	// Compile even after structure problems, so one run also reports the
+	// columns missing from the input; only a file that is not YAML stops here.
+	if len(m.Records) > 0 {
+		var h *formats.Header
+		var recs []*formats.Record
+		if opts.Input != "" {
+			h, recs, err = readInput(opts.Input, m.Source, opts.Rows)
+			if err != nil {
+				return usageError(fmt.Errorf("reading the input: %w", err))
+			}
+		}
+		var cp mappings.Problems
+		prog, cp = mappings.Compile(m, h)
+		probs = mappings.Merge(probs, cp)
+		if prog != nil && !probs.HasErrors() && len(recs) > 0 {
+			previewRows(streams, prog, recs)
+		}
+	}
+	errs, warns := 0, 0
+	for _, p := range probs {
+		fmt.Fprintln(streams.Out, p.Error())
+		if p.Severity == mappings.SeverityError {
+			errs++
+		} else {
+			warns++
+		}
+	}
+	if errs > 0 {
+		return usageError(errors.New(plural(errs, "problem") + " in " + opts.Mapping + "; fix them and run validate again"))
+	}
+	fmt.Fprintf(streams.Out, "%s is valid (%s, %s)\n", opts.Mapping, plural(len(m.Records), "record"), plural(warns, "warning"))
+	return nil
+}
+
+// previewRows evaluates rows and prints the first row errors, so a user
+// sees data problems before an import run.
+func previewRows(streams *IO, prog *mappings.Program, recs []*formats.Record) {
+	const show = 10
+	rejected, shown := 0, 0
+	for _, r := range recs {
+		_, errs := prog.Eval(r)
+		if len(errs) == 0 {
+			continue
+		}
+		rejected++
+		for _, e := range errs {
+			if shown < show {
+				fmt.Fprintf(streams.Out, "%s: warning: %s\n", r.Pos, e.Error())
+				shown++
+			}
+		}
+	}
+	fmt.Fprintf(streams.Out, "checked %s of the input: %s would be rejected\n", plural(len(recs), "row"), plural(rejected, "row"))
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}

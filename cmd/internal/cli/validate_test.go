@@ -1,0 +1,78 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func writeFile(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestValidateCommand(t *testing.T) {
+	dir := t.TempDir()
+	input := writeFile(t, dir, "in.csv", "First Name,Last Name,Email,Company\nAnna,Muller,anna@acme.example,Acme\nBob,Smith,not-an-email,\n")
+	good := writeFile(t, dir, "good.yaml", "version: 1\nrecords:\n  p:\n    entity: person\n    fields:\n      firstName: First Name\n      lastName: Last Name\n      emailAddresses: [Email]\n")
+	bad := writeFile(t, dir, "bad.yaml", "version: 1\nrecords:\n  p:\n    entity: person\n    fields:\n      firstName: Frist Name\n      lastName: {column: Last Name, transform: [trimm]}\n")
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		wantOut  []string
+	}{
+		{"valid without input", []string{"validate", "--mapping", good}, ExitOK, []string{"good.yaml is valid (1 record, 0 warnings)"}},
+		{"valid with input previews rejected rows", []string{"validate", "--mapping", good, input}, ExitOK,
+			[]string{`in.csv row 3: warning: records.p.fields.emailAddresses[0] (column "Email"): "not-an-email" is not an email address`, "checked 2 rows of the input: 1 row would be rejected", "is valid"}},
+		{"parse problems all at once", []string{"validate", "--mapping", bad, input}, ExitUsage,
+			[]string{`bad.yaml:6:18: records.p.fields.firstName: column "Frist Name" is not in the input (did you mean "First Name"?)`,
+				`bad.yaml:7:49: records.p.fields.lastName.transform[0]: unknown transform "trimm" (did you mean "trim"?)`}},
+		{"column problems with input", []string{"validate", "--mapping", strings.Replace(bad, "bad", "bad2", 1), input}, ExitUsage,
+			[]string{`bad2.yaml:6:18: records.p.fields.firstName: column "Frist Name" is not in the input (did you mean "First Name"?)`}},
+		{"missing mapping flag", []string{"validate"}, ExitUsage, nil},
+		{"mapping file missing", []string{"validate", "--mapping", filepath.Join(dir, "nope.yaml")}, ExitUsage, nil},
+	}
+	writeFile(t, dir, "bad2.yaml", "version: 1\nrecords:\n  p:\n    entity: person\n    fields:\n      firstName: Frist Name\n")
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := runCLI(t, tt.args...)
+			if code != tt.wantCode {
+				t.Errorf("exit code = %d, want %d\nstdout: %s\nstderr: %s", code, tt.wantCode, out, errOut)
+			}
+			for _, w := range tt.wantOut {
+				if !strings.Contains(out, w) {
+					t.Errorf("stdout lacks %q:\n%s", w, out)
+				}
+			}
+		})
+	}
+}
+
+func TestInitCommand(t *testing.T) {
+	dir := t.TempDir()
+	input := writeFile(t, dir, "contacts.csv", "Vorname,Nachname,E-Mail,Firma,Telefon\nAnna,Müller,anna@acme.example,Acme GmbH,+49 30 1234567\n")
+	out := filepath.Join(dir, "draft.yaml")
+	code, stdout, stderr := runCLI(t, "init", input)
+	if code != ExitOK || !strings.Contains(stdout, "firstName: {column: Vorname") {
+		t.Fatalf("init to stdout: code %d\n%s\n%s", code, stdout, stderr)
+	}
+	if code, _, stderr := runCLI(t, "init", input, "--output", out); code != ExitOK {
+		t.Fatalf("init --output: code %d: %s", code, stderr)
+	}
+	if code, _, _ := runCLI(t, "init", input, "--output", out); code != ExitUsage {
+		t.Errorf("init over an existing file: code %d, want %d", code, ExitUsage)
+	}
+	// The draft validates against the file it was made from.
+	if code, stdout, _ := runCLI(t, "validate", "--mapping", out, input); code != ExitOK {
+		t.Errorf("draft does not validate: %s", stdout)
+	}
+	if code, _, _ := runCLI(t, "init", input, "--entity", "widget"); code != ExitUsage {
+		t.Errorf("unknown entity: code %d, want %d", code, ExitUsage)
+	}
+}
