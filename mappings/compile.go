@@ -34,6 +34,7 @@ type crec struct {
 	onNoMatch OnNoMatch
 	lists     map[string]ListMode
 	deps      []string // records this one refers to
+	required  []string // fields Capsule requires on create, sorted
 }
 
 type cfield struct {
@@ -126,6 +127,11 @@ func (cc *compiler) record(r *RecordSpec) *crec {
 	cr.lists = map[string]ListMode{}
 	deflt := ListMode(firstNonEmpty(r.Lists[""], cc.m.Defaults.Lists, string(ListMerge)))
 	cat := catalog[cr.catKey]
+	for _, name := range sortedKeys(cat) {
+		if cat[name].required {
+			cr.required = append(cr.required, name)
+		}
+	}
 	for name, def := range cat {
 		if def.kind == fkList || def.kind == fkTags || def.kind == fkCustom {
 			cr.lists[name] = deflt

@@ -289,9 +289,8 @@ func missing(op *Op, r *crec) []string {
 	if r.partyType == "person" && op.Body["firstName"] == nil && op.Body["lastName"] == nil {
 		out = append(out, "firstName or lastName")
 	}
-	for _, name := range sortedKeys(catalog[r.catKey]) {
-		def := catalog[r.catKey][name]
-		if def.required && op.Body[name] == nil && !hasRef(op, name) {
+	for _, name := range r.required {
+		if op.Body[name] == nil && !hasRef(op, name) {
 			out = append(out, name)
 		}
 	}
