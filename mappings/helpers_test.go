@@ -2,9 +2,11 @@ package mappings
 
 import (
 	"encoding/csv"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/capsule-etl/capsule-etl/formats"
 )
@@ -59,4 +61,17 @@ func delimOf(path string) rune {
 		return ';'
 	}
 	return ','
+}
+
+func str(s string) formats.Value { return formats.StringValue(s) }
+
+func date(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC) }
+
+func contains1(s, sub string) bool { return strings.Contains(s, sub) }
+
+func asText(v any) string {
+	if v == nil {
+		return "<nil>"
+	}
+	return fmt.Sprint(v)
 }
