@@ -165,7 +165,6 @@ func NewReader(src io.Reader, opts ...Option) (*Reader, error) {
 	r := &Reader{cfg: cfg}
 	r.capped = &capReader{r: tb, max: cfg.maxRecord}
 	r.cr = csv.NewReader(r.capped)
-	r.capped.cr = r.cr
 	r.cr.Comma = delim
 	r.cr.FieldsPerRecord = -1
 	r.cr.ReuseRecord = true
@@ -210,6 +209,7 @@ func (r *Reader) readHeader() error {
 // next reads one raw record and counts its spreadsheet row.
 func (r *Reader) next() ([]string, error) {
 	rec, err := r.cr.Read()
+	r.capped.start = r.cr.InputOffset()
 	if err == io.EOF {
 		return nil, io.EOF
 	}
@@ -293,14 +293,14 @@ func (r *Reader) Close() error {
 // capReader fails once the bytes read past the end of the last complete
 // record exceed max, so an unclosed quote cannot pull a whole file into memory.
 type capReader struct {
-	r    io.Reader
-	cr   *csv.Reader
-	read int64
-	max  int64
+	r     io.Reader
+	read  int64
+	start int64 // input offset where the current record starts
+	max   int64
 }
 
 func (c *capReader) Read(p []byte) (int, error) {
-	if c.max > 0 && c.read-c.cr.InputOffset() > c.max {
+	if c.max > 0 && c.read-c.start > c.max {
 		return 0, formats.ErrRecordTooLarge
 	}
 	n, err := c.r.Read(p)
