@@ -8,17 +8,11 @@ import (
 
 var errPending = errors.New("format not supported yet")
 
-func openXLSX(path string, opt Options) (formats.Reader, error) {
-	return nil, &formats.ParseError{File: path, Err: errPending}
-}
 func openParquet(path string, opt Options) (formats.Reader, error) {
 	return nil, &formats.ParseError{File: path, Err: errPending}
 }
 func openJSONL(path string, opt Options) (formats.Reader, error) {
 	return nil, &formats.ParseError{File: path, Err: errPending}
-}
-func createXLSX(path string, header []string, opt WriteOptions) (formats.Writer, error) {
-	return nil, errPending
 }
 func createParquet(path string, header []string, opt WriteOptions) (formats.Writer, error) {
 	return nil, errPending
