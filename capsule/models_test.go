@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"testing"
 )
 
@@ -98,7 +99,7 @@ func diffJSON(t *testing.T, path string, want, have any) {
 			return
 		}
 		for i := range w {
-			diffJSON(t, path+"["+string(rune('0'+i%10))+"]", w[i], h[i])
+			diffJSON(t, path+"["+strconv.Itoa(i)+"]", w[i], h[i])
 		}
 	default:
 		if !reflect.DeepEqual(want, have) {
