@@ -274,7 +274,13 @@ func decodeBody(r io.Reader, v any) error {
 	case bodyDecoder:
 		return v.decodeFrom(r)
 	case io.Writer:
-		_, err := io.Copy(v, r)
+		// Read it all first: a read retried after a cut body must not leave
+		// a partial copy in v.
+		data, err := io.ReadAll(r)
+		if err != nil {
+			return err
+		}
+		_, err = v.Write(data)
 		return err
 	default:
 		if err := json.NewDecoder(r).Decode(v); err != nil && err != io.EOF {
