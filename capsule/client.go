@@ -87,7 +87,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		copied := *cfg.httpClient
 		hc = &copied
 	}
-	hc.Transport = &oauth2.Transport{Source: cfg.source, Base: hc.Transport}
+	hc.Transport = &oauth2.Transport{Source: markedSource{cfg.source}, Base: hc.Transport}
 	// A redirect to another host must not carry the token; Capsule does not
 	// redirect API calls, so any redirect is refused.
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
@@ -190,11 +190,14 @@ func (c *Client) Do(ctx context.Context, req *http.Request, v any) (*Response, e
 			return nil, err
 		}
 		resp, err := c.attempt(ctx, req, v, write)
-		if err == nil || ctx.Err() != nil {
-			if ctx.Err() != nil {
-				return resp, ctx.Err()
-			}
+		if err == nil {
 			return resp, nil
+		}
+		if ctx.Err() != nil {
+			if errors.Is(err, ErrInDoubt) {
+				return resp, err // cancelled after sending: still in doubt
+			}
+			return resp, ctx.Err()
 		}
 		var rl *RateLimitError
 		switch {
@@ -236,11 +239,17 @@ func (c *Client) attempt(ctx context.Context, req *http.Request, v any, write bo
 	hr, err := c.http.Do(try)
 	if err != nil {
 		c.logger.DebugContext(ctx, "capsule request failed", "method", req.Method, "path", req.URL.Path, "error", err)
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		if write && !notSent(err) {
+		var te *tokenError
+		switch {
+		case errors.As(err, &te):
+			return nil, te // nothing was sent, and retrying will not help
+		case write && !notSent(err):
+			// Sent, or possibly sent: the server may have stored it. This
+			// includes a context cancelled mid-request (errors.Is still
+			// finds context.Canceled through the chain).
 			return nil, &InDoubtError{Method: req.Method, Path: req.URL.Path, Err: err}
+		case ctx.Err() != nil:
+			return nil, ctx.Err()
 		}
 		return nil, &netError{err}
 	}

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"net"
 	"net/http"
+
+	"golang.org/x/oauth2"
 )
 
 // netError marks a transport failure of a read, or of a write that
@@ -42,4 +44,23 @@ func notSent(err error) bool {
 	}
 	var dns *net.DNSError
 	return errors.As(err, &dns)
+}
+
+// tokenError is a failure to obtain a token (e.g. an OAuth refresh): the
+// request never left, and resending will not help.
+type tokenError struct{ err error }
+
+func (e *tokenError) Error() string { return "capsule: getting a token: " + e.err.Error() }
+func (e *tokenError) Unwrap() error { return e.err }
+
+// markedSource tags token source failures so the retry decision can tell
+// them from network failures.
+type markedSource struct{ src oauth2.TokenSource }
+
+func (m markedSource) Token() (*oauth2.Token, error) {
+	t, err := m.src.Token()
+	if err != nil {
+		return nil, &tokenError{err}
+	}
+	return t, nil
 }
