@@ -20,6 +20,8 @@ func TestPacerHourOfBudget(t *testing.T) {
 		{"4000 requests, work not declared", 4000, 0, -1, 55 * time.Minute, 61 * time.Minute},
 		// A 5% reserve leaves 3,800 for this window; the last 200 go after the reset.
 		{"4000 requests, 5% reserve", 4000, 5, -1, 60 * time.Minute, 66 * time.Minute},
+		// More declared work than one window: spread, then finish after the reset.
+		{"4500 declared, exceeds one window", 4500, 0, 4500, 60 * time.Minute, 70 * time.Minute},
 		// Declared work that fits the budget goes at full speed.
 		{"4000 declared, fits", 4000, 0, 4000, 0, time.Second},
 	}
@@ -90,5 +92,39 @@ func TestPacerOutOfOrderAnswers(t *testing.T) {
 	p.Observe(Rate{Limit: 4000, Remaining: 3999, Reset: reset.Add(time.Hour)})
 	if got := p.Budget().Remaining; got != 3999 {
 		t.Errorf("remaining %d after a new window, want 3999", got)
+	}
+}
+
+// TestPacerConcurrentCallers shares one client between goroutines (as the
+// paced writer will) with a budget smaller than the work: no 429, every
+// call succeeds.
+func TestPacerConcurrentCallers(t *testing.T) {
+	f := newFake(t)
+	f.limit = 100
+	f.handle("GET /site", jsonRoute(200, `{"site":{"name":"x"}}`))
+	c := f.client()
+	c.Pacer().SetPending(240)
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			var err error
+			for range 30 {
+				if _, _, err = c.Site.Get(bg); err != nil {
+					break
+				}
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	if n := f.count429(); n != 0 {
+		t.Errorf("%d requests hit 429, want 0", n)
+	}
+	if got := len(f.seen()); got != 240 {
+		t.Errorf("%d requests, want 240", got)
 	}
 }
