@@ -232,12 +232,14 @@ func (c *Client) attempt(ctx context.Context, req *http.Request, v any, write bo
 	if req.GetBody != nil {
 		body, err := req.GetBody()
 		if err != nil {
+			c.pacer.finish(Rate{})
 			return nil, errorf("rewinding request body: %w", err)
 		}
 		try.Body = body
 	}
 	hr, err := c.http.Do(try)
 	if err != nil {
+		c.pacer.finish(Rate{})
 		c.logger.DebugContext(ctx, "capsule request failed", "method", req.Method, "path", req.URL.Path, "error", err)
 		var te *tokenError
 		switch {
@@ -254,7 +256,7 @@ func (c *Client) attempt(ctx context.Context, req *http.Request, v any, write bo
 		return nil, &netError{err}
 	}
 	resp := newResponse(hr)
-	c.pacer.Observe(resp.Rate)
+	c.pacer.finish(resp.Rate)
 	c.logger.DebugContext(ctx, "capsule request", "method", req.Method, "path", req.URL.Path,
 		"status", hr.StatusCode, "remaining", resp.Rate.Remaining)
 	if err := CheckResponse(hr); err != nil {
