@@ -85,9 +85,11 @@
 // and the window has not reset (it waits until X-RateLimit-Reset), runs at
 // full speed when the declared remaining work (Pacer().SetPending(n)) fits
 // the usable budget, and otherwise spreads the usable budget evenly over the
-// time to reset (also when the work is not declared). On 429 it waits until
-// X-RateLimit-Reset (Capsule sends no Retry-After) and resends, reads and
-// writes alike, since a 429 stored nothing. Reads are retried on 5xx and
+// time to reset (also when the work is not declared). While the budget is
+// unknown (first call, just after a reset) one probe request goes alone. On
+// 429 it waits until X-RateLimit-Reset (Capsule sends no Retry-After) and
+// resends, reads and writes alike, since a 429 stored nothing (at most 5
+// waits per call, then *RateLimitError). Reads are retried on 5xx and
 // network errors with exponential backoff and jitter (DefaultMaxAttempts);
 // writes are retried only when the connection was never made (dial errors).
 // Nothing is retried after ctx is cancelled.
