@@ -41,7 +41,7 @@ organisations on name. Review the draft, then check it with validate.`,
 }
 
 func runInit(opts *initOptions, streams *IO) error {
-	h, sample, err := readInput(opts.Input, mappings.SourceOptions{}, 50)
+	h, sample, err := readSample(opts.Input, mappings.SourceOptions{}, 50)
 	if err != nil {
 		return usageError(fmt.Errorf("reading the input: %w", err))
 	}

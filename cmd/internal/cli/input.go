@@ -1,60 +1,33 @@
 package cli
 
 import (
-	"encoding/csv"
 	"errors"
-	"fmt"
 	"io"
-	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/capsule-etl/capsule-etl/formats"
+	"github.com/capsule-etl/capsule-etl/formats/files"
 	"github.com/capsule-etl/capsule-etl/mappings"
 )
 
-// readInput reads the header and up to limit records of an input file, with
-// the mapping's source options. It is the only place validate and init touch
-// files; it reads CSV with encoding/csv until formats/files (files.Open, every
-// format) is on main, then becomes a call to files.Open.
-func readInput(path string, src mappings.SourceOptions, limit int) (*formats.Header, []*formats.Record, error) {
-	if !strings.EqualFold(filepath.Ext(path), ".csv") {
-		return nil, nil, fmt.Errorf("%s: only CSV inputs can be read by this build", path)
-	}
-	f, err := os.Open(path)
+// readSample opens an input file with the mapping's source options and
+// returns its header and up to limit records (0 = all), cloned because
+// readers reuse them.
+func readSample(path string, src mappings.SourceOptions, limit int) (*formats.Header, []*formats.Record, error) {
+	r, err := files.Open(path, files.Options{Sheet: src.Sheet, HeaderRow: src.HeaderRow, Encoding: src.Encoding, Delimiter: src.Delimiter})
 	if err != nil {
 		return nil, nil, err
 	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	r.FieldsPerRecord = -1
-	if src.Delimiter != "" {
-		r.Comma = []rune(src.Delimiter)[0]
-	}
-	names, err := r.Read()
-	if err != nil {
-		return nil, nil, &formats.ParseError{File: path, Row: 1, Err: fmt.Errorf("reading the header: %w", err)}
-	}
-	if src.Delimiter == "" && len(names) == 1 && strings.Contains(names[0], ";") {
-		return nil, nil, &formats.ParseError{File: path, Row: 1, Err: errors.New(`the header has one column containing ";": set source.csv.delimiter: ";"`)}
-	}
-	h := formats.NewHeader(names)
+	defer r.Close()
 	var recs []*formats.Record
-	for row := 2; limit <= 0 || len(recs) < limit; row++ {
-		cells, err := r.Read()
-		if err == io.EOF {
+	for limit <= 0 || len(recs) < limit {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			return nil, nil, &formats.ParseError{File: path, Row: row, Err: err}
+			return nil, nil, err
 		}
-		vals := make([]formats.Value, len(cells))
-		for i, c := range cells {
-			if c != "" {
-				vals[i] = formats.StringValue(c)
-			}
-		}
-		recs = append(recs, &formats.Record{Header: h, Values: vals, Pos: formats.Position{File: path, Row: row}})
+		recs = append(recs, rec.Clone())
 	}
-	return h, recs, nil
+	return r.Header(), recs, nil
 }

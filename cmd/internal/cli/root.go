@@ -79,6 +79,7 @@ Against a real account, set CAPSULE_TOKEN to a personal access token
 		newVersionCmd(streams),
 		newValidateCmd(streams),
 		newInitCmd(streams),
+		newAPICmd(streams),
 	)
 	return root
 }

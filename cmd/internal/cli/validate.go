@@ -60,7 +60,7 @@ func runValidate(opts *validateOptions, streams *IO) error {
 		var h *formats.Header
 		var recs []*formats.Record
 		if opts.Input != "" {
-			h, recs, err = readInput(opts.Input, m.Source, opts.Rows)
+			h, recs, err = readSample(opts.Input, m.Source, opts.Rows)
 			if err != nil {
 				return usageError(fmt.Errorf("reading the input: %w", err))
 			}

@@ -1,0 +1,5 @@
+package csvfile
+
+import "encoding/csv"
+
+func errBareQuote() error { return csv.ErrBareQuote }
