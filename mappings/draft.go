@@ -120,7 +120,12 @@ func Draft(header *formats.Header, sample []*formats.Record, opt DraftOptions) (
 		fmt.Fprintf(&b, "source:\n  key: %s          # identifies a row across runs\n\n", yq(id))
 	}
 	b.WriteString("defaults:\n")
-	fmt.Fprintf(&b, "  phone_region: %s         # how to read phone numbers without a country code\n", "GB")
+	region, guessed := d.phoneRegion()
+	note := "guessed from the country column"
+	if !guessed {
+		note = "CHECK: the country of phone numbers written without +code"
+	}
+	fmt.Fprintf(&b, "  phone_region: %s         # %s\n", region, note)
 	if layout := d.dateLayout(); layout != "" {
 		fmt.Fprintf(&b, "  date_format: %s\n", yq(layout))
 	}
@@ -214,7 +219,12 @@ func (d *drafter) org(b *strings.Builder, main bool) {
 func (d *drafter) person(b *strings.Builder, withOrg bool, unknown []string) {
 	b.WriteString("  person:\n    entity: person\n")
 	email := d.col("person", "email")
+	id := d.col("person", "id")
 	switch {
+	case id != "" && email != "":
+		fmt.Fprintf(b, "    match: [{field: %s}, email]\n", yq(id))
+	case id != "":
+		fmt.Fprintf(b, "    match: [{field: %s}]\n", yq(id))
 	case email != "":
 		b.WriteString("    match: [email]\n")
 	case d.col("person", "firstName") != "" || d.col("person", "lastName") != "":
@@ -265,7 +275,6 @@ func (d *drafter) person(b *strings.Builder, withOrg bool, unknown []string) {
 	if c := d.col("person", "about"); c != "" {
 		fmt.Fprintf(b, "      about: %s\n", yq(c))
 	}
-	id := d.col("person", "id")
 	if id != "" {
 		fmt.Fprintf(b, "      fields:\n        %s: %s    # custom field keeping the source id\n", yq(id), yq(id))
 	}
@@ -285,13 +294,15 @@ func (d *drafter) unknownInside(b *strings.Builder, unknown []string, header boo
 		return
 	}
 	sort.Strings(rest)
+	indent := "        # "
 	if header {
 		b.WriteString("      # fields:     # columns not recognised; uncomment to keep them as custom fields\n")
+		indent = "      #   "
 	} else {
 		b.WriteString("        # columns not recognised; uncomment to keep them as custom fields:\n")
 	}
 	for _, u := range rest {
-		fmt.Fprintf(b, "      #   %s: %s\n", yq(u), yq(u))
+		fmt.Fprintf(b, "%s%s: %s\n", indent, yq(u), yq(u))
 	}
 }
 
@@ -405,4 +416,35 @@ func atoi(s string) int {
 		n = n*10 + int(r-'0')
 	}
 	return n
+}
+
+// phoneRegion guesses the phone region from the sample's most common
+// country; GB (unconfirmed) when there is no country column.
+func (d *drafter) phoneRegion() (string, bool) {
+	col := d.col("org", "country")
+	i, ok := d.header.Index(col)
+	if col == "" || !ok {
+		return "GB", false
+	}
+	ct := countries()
+	count := map[string]int{}
+	best, bestN := "", 0
+	for _, r := range d.sample {
+		if i >= len(r.Values) {
+			continue
+		}
+		name, err := ct.normalise(r.Values[i].Text())
+		if err != nil || name == "" {
+			continue
+		}
+		code := ct.byName[name]
+		count[code]++
+		if count[code] > bestN { // ties go to the first seen
+			best, bestN = code, count[code]
+		}
+	}
+	if best == "" || !validRegion(best) {
+		return "GB", false
+	}
+	return best, true
 }

@@ -16,9 +16,10 @@ func TestDraft(t *testing.T) {
 		want   []string
 	}{
 		{"hubspot", []string{"Record ID", "First Name", "Last Name", "Email", "Phone Number", "Company Name", "Website URL", "Contact owner", "Lifecycle Stage"}, nil, "",
-			[]string{"key: Record ID", "firstName: {column: First Name", "emailAddresses: [{address: Email, type: Work}]", "match: [email]", "organisation: {record: organisation}", "name: Company Name", "owner: Contact owner", "#   Lifecycle Stage: Lifecycle Stage"}},
-		{"salesforce", []string{"Salutation", "First Name", "Last Name", "Account Name", "Mailing Street", "Mailing City", "Mailing Zip/Postal Code", "Mailing Country", "Mobile", "Email"}, nil, "",
-			[]string{"title: {column: Salutation", "name: Account Name", "addresses: [{street: Mailing Street, city: Mailing City, zip: Mailing Zip/Postal Code, country: Mailing Country}]", "{number: Mobile, type: Mobile}"}},
+			[]string{"key: Record ID", "firstName: {column: First Name", "emailAddresses: [{address: Email, type: Work}]", "match: [{field: Record ID}, email]", "organisation: {record: organisation}", "name: Company Name", "owner: Contact owner", "        # Lifecycle Stage: Lifecycle Stage"}},
+		{"salesforce", []string{"Salutation", "First Name", "Last Name", "Account Name", "Mailing Street", "Mailing City", "Mailing Zip/Postal Code", "Mailing Country", "Mobile", "Email"},
+			[]string{"Ms.", "Ada", "Byron", "Analytical Ltd", "1 Main St", "Boston", "02110", "USA", "(617) 555-0100", "ada@analytical.example"}, "",
+			[]string{"title: {column: Salutation", "name: Account Name", "addresses: [{street: Mailing Street, city: Mailing City, zip: Mailing Zip/Postal Code, country: Mailing Country}]", "{number: Mobile, type: Mobile}", "phone_region: US         # guessed"}},
 		{"pipedrive deals", []string{"Deal - Title", "Title", "Stage", "Value", "Currency", "Organization - Name", "Expected close date"}, nil, "opportunity",
 			[]string{"deal:", "name: Deal - Title", "milestone: {column: Stage, pipeline: Sales}", "value: {amount: Value, currency: Currency}", "name: Organization - Name", "party: {record: organisation}", "expectedCloseOn: Expected close date"}},
 		{"google contacts", []string{"Given Name", "Family Name", "E-mail 1 - Value", "Phone 1 - Value", "Organization 1 - Name"}, nil, "",

@@ -38,11 +38,15 @@ func examples(t *testing.T) []string {
 
 func loadExample(t *testing.T, base string) (*Program, []*formats.Record) {
 	t.Helper()
-	h, recs := readCSV(t, base+".csv", delimOf(base+".csv"))
 	src, err := os.ReadFile(base + ".yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
+	m, probs := Parse(src, base+".yaml")
+	if probs.HasErrors() {
+		t.Fatal(probs)
+	}
+	h, recs := readInput(t, base+".csv", m.Source)
 	return mustCompile(t, string(src), h), recs
 }
 

@@ -1,44 +1,38 @@
 package mappings
 
 import (
-	"encoding/csv"
+	"errors"
 	"fmt"
-	"os"
+	"io"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/capsule-etl/capsule-etl/formats"
+	"github.com/capsule-etl/capsule-etl/formats/files"
 )
 
-// readCSV loads a small test CSV as records (the real readers live in
-// formats/files; the mapping library only needs header and values).
-func readCSV(t testing.TB, path string, delim rune) (*formats.Header, []*formats.Record) {
+// readInput loads a test input with the real readers, using the source
+// options of the mapping next to it (delimiter, encoding).
+func readInput(t testing.TB, path string, src SourceOptions) (*formats.Header, []*formats.Record) {
 	t.Helper()
-	f, err := os.Open(path)
+	r, err := files.Open(path, files.Options{Delimiter: src.Delimiter, Encoding: src.Encoding, Sheet: src.Sheet, HeaderRow: src.HeaderRow})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	r.Comma = delim
-	r.FieldsPerRecord = -1
-	rows, err := r.ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := formats.NewHeader(rows[0])
+	defer r.Close()
 	var recs []*formats.Record
-	for i, row := range rows[1:] {
-		vals := make([]formats.Value, len(row))
-		for j, c := range row {
-			if c != "" {
-				vals[j] = formats.StringValue(c)
-			}
+	for {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			break
 		}
-		recs = append(recs, &formats.Record{Header: h, Values: vals, Pos: formats.Position{File: path, Row: i + 2}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs = append(recs, rec.Clone())
 	}
-	return h, recs
+	return r.Header(), recs
 }
 
 func mustCompile(t testing.TB, src string, h *formats.Header) *Program {
@@ -52,15 +46,6 @@ func mustCompile(t testing.TB, src string, h *formats.Header) *Program {
 		t.Fatalf("compile: %v", probs)
 	}
 	return p
-}
-
-func delimOf(path string) rune {
-	b, _ := os.ReadFile(path)
-	first, _, _ := strings.Cut(string(b), "\n")
-	if strings.Count(first, ";") > strings.Count(first, ",") {
-		return ';'
-	}
-	return ','
 }
 
 func str(s string) formats.Value { return formats.StringValue(s) }

@@ -30,7 +30,7 @@ func TestSamplesValidate(t *testing.T) {
 			}
 			base := strings.TrimSuffix(strings.TrimSuffix(f, ".yml"), ".yaml")
 			if _, err := os.Stat(base + ".csv"); err == nil {
-				h, _ := readCSV(t, base+".csv", delimOf(base+".csv"))
+				h, _ := readInput(t, base+".csv", m.Source)
 				if _, probs := Compile(m, h); probs.HasErrors() {
 					t.Fatal(probs)
 				}

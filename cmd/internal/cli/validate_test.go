@@ -76,3 +76,17 @@ func TestInitCommand(t *testing.T) {
 		t.Errorf("unknown entity: code %d, want %d", code, ExitUsage)
 	}
 }
+
+// TestValidateExamples runs validate on the example mappings with their
+// inputs (a ';'-separated windows-1252 CSV among them), as users will.
+func TestValidateExamples(t *testing.T) {
+	for _, name := range []string{"legacy-crm", "hubspot-contacts", "projects"} {
+		t.Run(name, func(t *testing.T) {
+			base := filepath.Join("..", "..", "..", "mappings", "testdata", name)
+			code, out, errOut := runCLI(t, "validate", "--mapping", base+".yaml", base+".csv")
+			if code != ExitOK || !strings.Contains(out, "is valid") {
+				t.Errorf("code %d\n%s\n%s", code, out, errOut)
+			}
+		})
+	}
+}
