@@ -201,6 +201,9 @@ func (cc *compiler) field(cr *crec, f *FieldSpec, def fieldDef) *cfield {
 		if s.Record != "" {
 			cc.recordRef(cr, f, def)
 		}
+		if s.Split != "" && s.Join == "" && !hasJoinStep(s) {
+			cc.c.warnf(s.Pos, f.Path+".split", "add `join: \", \"` to say how they are combined, or remove split", "%s holds one value; split values will be joined with \", \"", f.Name)
+		}
 		if def.kind == fkMilestone && s.Pipeline == "" {
 			cc.c.errorf(f.Pos, f.Path, "add `pipeline: Name` so the milestone name is looked up in the right pipeline", "milestone without pipeline")
 		}
@@ -536,4 +539,13 @@ func (cc *compiler) order(recs []*crec) []*crec {
 		}
 	}
 	return res
+}
+
+func hasJoinStep(s *Spec) bool {
+	for _, t := range s.Transforms {
+		if t.Name == "join" {
+			return true
+		}
+	}
+	return false
 }

@@ -103,6 +103,18 @@ func TestEnvInterpolation(t *testing.T) {
 	}
 }
 
+func TestWarningsDoNotBlock(t *testing.T) {
+	src := "version: 1\nrecords:\n  p:\n    entity: person\n    fields:\n      jobTitle: {column: Roles, split: \",\"}\n"
+	m, _ := Parse([]byte(src), "w.yaml")
+	p, probs := Compile(m, nil)
+	if p == nil || probs.HasErrors() || len(probs) != 1 || probs[0].Severity != SeverityWarning {
+		t.Fatalf("program %v, problems %v", p != nil, probs)
+	}
+	if want := `w.yaml:6:17: warning: records.p.fields.jobTitle.split: jobTitle holds one value`; !strings.HasPrefix(probs[0].Error(), want) {
+		t.Errorf("got %q", probs[0].Error())
+	}
+}
+
 func TestCycleIsReported(t *testing.T) {
 	cc := &compiler{c: &problems{file: "t.yaml"}}
 	a := &crec{name: "a", spec: &RecordSpec{Name: "a", Pos: Pos{3, 3}}, deps: []string{"b"}}

@@ -332,7 +332,8 @@ func (rb *revBuilder) inverse(v *cvalue, path string) func(string) string {
 
 // list exports list items: the n-th item of the mapping takes the n-th
 // element of its type (or of any type when it names none); a split column
-// takes every such element joined by its separator.
+// takes that element and every later one of its type, joined by its
+// separator.
 func (rb *revBuilder) list(f *cfield) {
 	mainKey := listItems[f.name][0]
 	used := map[string]int{}
@@ -362,8 +363,11 @@ func (rb *revBuilder) list(f *cfield) {
 					if t != "" && !strings.EqualFold(text(m["type"]), t) {
 						continue
 					}
-					if whole {
-						vals = append(vals, m[name])
+					if whole { // a split column takes this and every later element
+						if k >= n {
+							vals = append(vals, m[name])
+						}
+						k++
 						continue
 					}
 					if k == n {
