@@ -77,13 +77,17 @@ func (p *Program) evalField(op *Op, r *crec, f *cfield, rec *formats.Record, sc 
 		p.evalList(op, f, rec, sc)
 	case fkTags:
 		var tags []any
-		seen := map[string]bool{}
 		add := func(s string) {
-			k := strings.ToLower(strings.TrimSpace(s))
-			if k != "" && !seen[k] {
-				seen[k] = true
-				tags = append(tags, map[string]any{"name": strings.TrimSpace(s)})
+			s = strings.TrimSpace(s)
+			if s == "" {
+				return
 			}
+			for _, t := range tags { // rows carry few tags: a scan beats a map
+				if strings.EqualFold(t.(map[string]any)["name"].(string), s) {
+					return
+				}
+			}
+			tags = append(tags, map[string]any{"name": s})
 		}
 		for _, v := range f.multi {
 			one, list, err := v.eval(rec, sc)
@@ -175,10 +179,9 @@ func (p *Program) evalField(op *Op, r *crec, f *cfield, rec *formats.Record, sc 
 func (p *Program) evalList(op *Op, f *cfield, rec *formats.Record, sc *scratch) {
 	mainKey := listItems[f.name][0]
 	var out []any
-	seen := map[string]bool{}
 	for _, item := range f.items {
 		var mains []string
-		rest := map[string]any{}
+		rest := make(map[string]any, len(item))
 		failed := false
 		for _, it := range item {
 			one, list, err := it.val.eval(rec, sc)
@@ -211,15 +214,16 @@ func (p *Program) evalList(op *Op, f *cfield, rec *formats.Record, sc *scratch) 
 			}
 			continue
 		}
-		for _, m := range mains {
-			k := strings.ToLower(m)
-			if seen[k] {
+		for i, m := range mains {
+			if hasListValue(out, mainKey, m) {
 				continue
 			}
-			seen[k] = true
-			e := make(map[string]any, len(rest)+1)
-			for rk, rv := range rest {
-				e[rk] = rv
+			e := rest
+			if i < len(mains)-1 { // the last value reuses rest; earlier ones copy it
+				e = make(map[string]any, len(rest)+1)
+				for rk, rv := range rest {
+					e[rk] = rv
+				}
 			}
 			e[mainKey] = m
 			out = append(out, e)
@@ -298,4 +302,15 @@ func missing(op *Op, r *crec) []string {
 		out = append(out, "party, opportunity or kase")
 	}
 	return out
+}
+
+// hasListValue reports whether an item with this main value (ignoring case)
+// is already in the list, so a row never sends the same email twice.
+func hasListValue(items []any, key, v string) bool {
+	for _, it := range items {
+		if s, _ := it.(map[string]any)[key].(string); strings.EqualFold(s, v) {
+			return true
+		}
+	}
+	return false
 }
