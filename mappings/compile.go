@@ -375,6 +375,9 @@ func (cc *compiler) expr(s *Spec, asBool bool) *compiledExpr {
 		if asBool {
 			hint = "a condition must give true or false, e.g. \"{Status} != 'Dead'\""
 		}
+		if strings.Contains(err.Error(), `Operator("=")`) {
+			hint = "compare with ==, not ="
+		}
 		cc.c.errorf(pos, s.Path, hint, "bad expression: %v", firstLine(err.Error()))
 		return nil
 	}
