@@ -3,7 +3,6 @@ package mappings
 import (
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"sync"
 
@@ -351,77 +350,6 @@ func shortList(names []string, n int) string {
 	return strings.Join(names[:n], ", ") + fmt.Sprintf(", … (%d more)", len(names)-n)
 }
 
-func (cc *compiler) colIdx(pos Pos, path string) func(string) int {
-	return func(name string) int { return cc.column(name, pos, path) }
-}
-
-func (cc *compiler) expr(s *Spec, asBool bool) *compiledExpr {
-	src := s.Expr
-	if strings.TrimSpace(src) == "" {
-		cc.c.errorf(s.Pos, s.Path, "write an expression such as \"{Status} == 'Active'\"", "empty expression")
-		return nil
-	}
-	ce, _, err := compileExpr(src, asBool, cc.colIdx(s.exprPos, s.Path))
-	if err != nil {
-		pos := s.exprPos
-		var ee *exprError
-		if errors.As(err, &ee) && !strings.Contains(src[:min(len(src), ee.Offset)], "\n") {
-			pos.Column += ee.Offset
-			if s.exprQuoted {
-				pos.Column++
-			}
-		}
-		hint := "{Column Name} reads a cell; strings in single quotes; and/or/not, ==, !=, <, >, +, -"
-		if asBool {
-			hint = "a condition must give true or false, e.g. \"{Status} != 'Dead'\""
-		}
-		if strings.Contains(err.Error(), `Operator("=")`) {
-			hint = "compare with ==, not ="
-		}
-		cc.c.errorf(pos, s.Path, hint, "bad expression: %v", firstLine(err.Error()))
-		return nil
-	}
-	return ce
-}
-
-func firstLine(s string) string {
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i]
-	}
-	return s
-}
-
-// tplPart is literal text or a column of a template.
-type tplPart struct {
-	lit  string
-	col  int
-	name string
-}
-
-func (cc *compiler) template(s *Spec) []tplPart {
-	var parts []tplPart
-	rest := s.Template
-	for rest != "" {
-		i := strings.IndexByte(rest, '{')
-		if i < 0 {
-			parts = append(parts, tplPart{lit: rest, col: -1})
-			break
-		}
-		j := strings.IndexByte(rest[i:], '}')
-		if j < 0 {
-			cc.c.errorf(s.Pos, s.Path, "close each {Column Name} with }", "unclosed { in template")
-			return nil
-		}
-		if i > 0 {
-			parts = append(parts, tplPart{lit: rest[:i], col: -1})
-		}
-		name := strings.TrimSpace(rest[i+1 : i+j])
-		parts = append(parts, tplPart{name: name, col: cc.column(name, s.Pos, s.Path)})
-		rest = rest[i+j+1:]
-	}
-	return parts
-}
-
 func (cc *compiler) matches(cr *crec, r *RecordSpec, path string) {
 	specs := r.Match
 	if specs == nil {
@@ -464,84 +392,6 @@ func (cr *crec) hasCustom(name string) bool {
 		}
 	}
 	return false
-}
-
-var entityTier = map[Entity]int{EntityParty: 0, EntityOpportunity: 2, EntityKase: 3, EntityEntry: 4, EntityTask: 4}
-
-func tier(r *crec) int {
-	if r.partyType == "person" {
-		return 1
-	}
-	return entityTier[r.entity]
-}
-
-// order sorts records so each comes after those it refers to; ties follow
-// the usual Capsule load order, then file order. Cycles are problems.
-func (cc *compiler) order(recs []*crec) []*crec {
-	byName := map[string]*crec{}
-	for _, r := range recs {
-		byName[r.name] = r
-	}
-	const (
-		white = iota
-		grey
-		black
-	)
-	state := map[string]int{}
-	var cyc bool
-	var visit func(r *crec, stack []string)
-	visit = func(r *crec, stack []string) {
-		state[r.name] = grey
-		for _, d := range r.deps {
-			t := byName[d]
-			if t == nil {
-				continue
-			}
-			switch state[d] {
-			case grey:
-				if !cyc {
-					cycle := append(append([]string{}, stack...), r.name, d)
-					cc.c.errorf(r.spec.Pos, "records."+r.name, "records may only refer to each other in one direction", "references form a cycle: %s", strings.Join(cycle, " → "))
-				}
-				cyc = true
-			case white:
-				visit(t, append(stack, r.name))
-			}
-		}
-		state[r.name] = black
-	}
-	for _, r := range recs {
-		if state[r.name] == white {
-			visit(r, nil)
-		}
-	}
-	out := append([]*crec{}, recs...)
-	sort.SliceStable(out, func(i, j int) bool { return tier(out[i]) < tier(out[j]) })
-	if cyc {
-		return out
-	}
-	// Kahn over the tier-sorted list keeps the preferred order where free.
-	done := map[string]bool{}
-	var res []*crec
-	for len(res) < len(out) {
-		for _, r := range out {
-			if done[r.name] {
-				continue
-			}
-			ready := true
-			for _, d := range r.deps {
-				if byName[d] != nil && !done[d] {
-					ready = false
-				}
-			}
-			if ready {
-				done[r.name] = true
-				res = append(res, r)
-				break
-			}
-		}
-	}
-	return res
 }
 
 func hasJoinStep(s *Spec) bool {
