@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -161,4 +162,17 @@ func person(first, last string) map[string]any {
 
 func org(name string) map[string]any {
 	return map[string]any{"type": "organisation", "name": name}
+}
+
+func fmtInt(n int64) string { return strconv.FormatInt(n, 10) }
+
+func (h *harness) doURL(method, url string) int {
+	req, _ := http.NewRequest(method, url, nil)
+	req.Header.Set("Authorization", "Bearer "+h.token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
 }
