@@ -63,7 +63,10 @@
 // 2006-01-02T15:04:05Z), so a record changed in the same second as a since
 // bookmark is not returned again: clients should bookmark the time of
 // their request minus one second, or the highest updatedAt minus one second.
-// tags and fields appear only with embed=tags / embed=fields.
+// tags, fields and missingImportantFields appear only when embedded;
+// embed=organisation replaces a person's organisation stub with the full
+// record, embed=party/opportunity do the same on opportunities and kases;
+// unknown embed tokens are ignored.
 //
 // Filters (AND of conditions) know, for parties: id, name, jobTitle, email,
 // phone, city, zip, state, country, type, tag, owner, team, hasEmailAddress,
@@ -84,6 +87,7 @@
 // after it was applied. WithDropRate(f): fraction f of writes are applied and
 // the connection is then closed without a response. Reads are never faulted.
 // Use WithRand(rand.New(rand.NewPCG(1, 2))) for a repeatable sequence.
+// faults_injected in the stats counts both kinds.
 //
 // # Inspection
 //

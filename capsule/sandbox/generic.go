@@ -3,7 +3,6 @@ package sandbox
 import (
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -202,5 +201,3 @@ func showJob(c *call) response {
 	}
 	return ok(obj{}.add("job", obj{}.add("id", c.params[0]).add("status", "completed").add("progress", 100).add("action", status)))
 }
-
-var _ = http.StatusOK

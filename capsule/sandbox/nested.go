@@ -1,6 +1,9 @@
 package sandbox
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 func pictureURL(kind string, id int64) string {
 	return fmt.Sprintf("https://sandbox.invalid/pictures/%s/%d.png", kind, id)
@@ -163,6 +166,15 @@ func (c *call) addTagsFields(o obj, entity string, tags []int64, fields []fieldV
 			out = append(out, fo)
 		}
 		o = o.add("fields", out)
+	}
+	if c.embeds("missingImportantFields") {
+		missing := false
+		for _, d := range c.st.FieldDefs[entity] {
+			if d.Important && !slices.ContainsFunc(fields, func(f fieldValue) bool { return f.DefID == d.ID }) {
+				missing = true
+			}
+		}
+		o = o.add("missingImportantFields", missing)
 	}
 	return o
 }

@@ -271,3 +271,39 @@ func TestPartyDeleteCascades(t *testing.T) {
 		t.Errorf("kase deleted feed = %v", got)
 	}
 }
+
+func TestPartyEmbeds(t *testing.T) {
+	h := newHarness(t, WithSeed(Seed{Fields: []SeedFieldDef{{Entity: "parties", Name: "Must", Type: "text", Important: true}}}))
+	acme := h.create("parties", "party", org("Acme"))
+	p := h.create("parties", "party", map[string]any{"type": "person", "lastName": "L", "organisation": map[string]any{"name": "acme"}})
+	cases := []struct {
+		name, query string
+		check       func(map[string]any) bool
+	}{
+		{"no embed", "", func(m map[string]any) bool {
+			_, t1 := m["tags"]
+			_, t2 := m["fields"]
+			_, t3 := m["missingImportantFields"]
+			return !t1 && !t2 && !t3 && m["organisation"].(map[string]any)["id"].(float64) == float64(acme)
+		}},
+		{"organisation", "?embed=organisation", func(m map[string]any) bool {
+			_, full := m["organisation"].(map[string]any)["emailAddresses"]
+			return full
+		}},
+		{"missingImportantFields", "?embed=missingImportantFields,bogus", func(m map[string]any) bool { return m["missingImportantFields"] == true }},
+		{"tags and fields", "?embed=tags,fields", func(m map[string]any) bool {
+			return len(m["tags"].([]any)) == 0 && len(m["fields"].([]any)) == 0
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := h.must(200, "GET", fmt.Sprintf("/parties/%d%s", p, tc.query), nil)
+			if !tc.check(r.obj("party")) {
+				t.Errorf("party = %s", r.raw)
+			}
+		})
+	}
+	if n := h.srv.Stats().Records["parties"]; n != 2 {
+		t.Errorf("organisation by name should link the existing one, have %d parties", n)
+	}
+}

@@ -173,7 +173,7 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, body []byte) {
 			fault = "drop"
 		}
 	}
-	resp := rt.h(c)
+	resp := safeCall(rt.h, c)
 	if write && resp.status < 300 {
 		if err := s.persist(); err != nil {
 			s.err = err
@@ -333,4 +333,15 @@ func Start(ctx context.Context, addr string, opts ...Option) (*Running, error) {
 		host = net.JoinHostPort("127.0.0.1", strconv.Itoa(tcp.Port))
 	}
 	return &Running{URL: "http://" + host + APIPrefix, Server: s, srv: hs}, nil
+}
+
+// safeCall runs a handler with the lock held; a bug in a handler must not
+// leave the mutex locked and hang every later request.
+func safeCall(h func(*call) response, c *call) (resp response) {
+	defer func() {
+		if p := recover(); p != nil {
+			resp = message(http.StatusInternalServerError, fmt.Sprintf("sandbox bug: %v", p))
+		}
+	}()
+	return h(c)
 }
