@@ -100,6 +100,8 @@ func pageOf[T any](c *call, key string, items []T, p page, render func(T) any) r
 	if len(links) > 0 {
 		h.Set("Link", strings.Join(links, ", "))
 	}
+	// Some clients (Zestia's own) read this instead of parsing Link.
+	h.Set("X-Pagination-Has-More", strconv.FormatBool(end < len(items)))
 	return response{status: http.StatusOK, body: obj{}.add(key, out), header: h}
 }
 

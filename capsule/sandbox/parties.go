@@ -253,9 +253,20 @@ func partyKases(c *call) response {
 	return childList(c, "kases", func(id, party int64) bool { return c.st.Kases[id].PartyID == party })
 }
 
-func childList(c *call, e string, keep func(id, party int64) bool) response {
+func opportunityKases(c *call) response {
+	if id, good := c.id(); !good || c.st.Opportunities[id] == nil {
+		return notFound()
+	}
+	return childList(c, "kases", func(id, opp int64) bool { return c.st.Kases[id].OpportunityID == opp })
+}
+
+// childList lists records of e linked to the parent named in the path.
+func childList(c *call, e string, keep func(id, parent int64) bool) response {
 	id, good := c.id()
-	if !good || c.st.Parties[id] == nil {
+	if !good {
+		return notFound()
+	}
+	if c.st.Parties[id] == nil && !strings.HasPrefix(c.r.URL.Path, APIPrefix+"/opportunities/") {
 		return notFound()
 	}
 	p, bad := c.paging(100)

@@ -191,6 +191,9 @@ func TestPartyListPagingSinceAndLink(t *testing.T) {
 	if got := r2.ids("parties"); !slices.Equal(got, ids[4:]) {
 		t.Errorf("page 3 = %v", got)
 	}
+	if r.header.Get("X-Pagination-Has-More") != "true" || r2.header.Get("X-Pagination-Has-More") != "false" {
+		t.Error("X-Pagination-Has-More wrong")
+	}
 	if l := r2.header.Get("Link"); strings.Contains(l, "next") || !strings.Contains(l, `rel="prev"`) {
 		t.Errorf("last page Link = %q", l)
 	}

@@ -98,6 +98,12 @@ func TestKaseRules(t *testing.T) {
 	if k["status"] != "CLOSED" || k["closedOn"] != "2026-03-01" || k["stage"].(map[string]any)["id"].(float64) != float64(stages[1]) {
 		t.Errorf("closed kase = %v", k)
 	}
+	ms := h.milestones()
+	opp := h.create("opportunities", "opportunity", map[string]any{"name": "O", "party": map[string]any{"id": p}, "milestone": map[string]any{"id": ms["New"]}})
+	h.must(200, "PUT", fmt.Sprintf("/kases/%d", id), map[string]any{"kase": map[string]any{"opportunity": map[string]any{"id": opp}}})
+	if got := h.must(200, "GET", fmt.Sprintf("/opportunities/%d/kases", opp), nil).ids("kases"); len(got) != 1 || got[0] != id {
+		t.Errorf("opportunity kases = %v", got)
+	}
 	k = h.must(200, "PUT", fmt.Sprintf("/kases/%d", id), map[string]any{"kase": map[string]any{"team": map[string]any{"id": 3}, "owner": map[string]any{"id": 2}}}).obj("kase")
 	if k["team"] == nil || k["owner"].(map[string]any)["id"].(float64) != 2 {
 		t.Errorf("kase owner/team = %v", k)

@@ -49,6 +49,7 @@ func buildRoutes() []route {
 		r("GET", "/parties/{id}/people", partyPeople),
 		r("GET", "/parties/{id}/opportunities", partyOpportunities),
 		r("GET", "/parties/{id}/kases", partyKases),
+		r("GET", "/opportunities/{id}/kases", opportunityKases),
 		r("GET", "/entries", listEntries),
 		r("GET", "/entries/{id}", showEntry),
 		r("POST", "/entries", createEntry),

@@ -16,6 +16,9 @@ import (
 	"time"
 )
 
+// anonymousWindow keys the rate window of requests without a known token.
+const anonymousWindow = "\x00anonymous"
+
 // APIPrefix is where the Capsule API lives on a sandbox.
 const APIPrefix = "/api/v2"
 
@@ -123,8 +126,13 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, body []byte) {
 	token, hasToken := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	user, readOnly, known := s.authenticate(strings.TrimSpace(token))
 	if !hasToken || !known {
+		// Unauthenticated calls share one window so even a 401 carries
+		// the rate headers a client may look at.
+		h := s.rateHeaders(anonymousWindow)
+		if h == nil {
+			h = s.rateHeaderValues(anonymousWindow)
+		}
 		s.mu.Unlock()
-		h := http.Header{}
 		h.Set("WWW-Authenticate", `Bearer realm="Capsule API", error="invalid_token"`)
 		writeJSON(w, http.StatusUnauthorized, h, obj{}.add("message", "Unauthorized: missing or unknown bearer token"))
 		return

@@ -31,6 +31,9 @@ func TestAuth(t *testing.T) {
 			if tc.status == 401 && r.header.Get("WWW-Authenticate") == "" {
 				t.Error("401 without WWW-Authenticate")
 			}
+			if r.header.Get("X-RateLimit-Limit") == "" || r.header.Get("X-RateLimit-Reset") == "" {
+				t.Errorf("no rate headers on %d", r.status)
+			}
 			if tc.status >= 400 {
 				if _, has := r.body["message"].(string); !has {
 					t.Errorf("error body without message: %s", r.raw)
