@@ -164,8 +164,8 @@ func renderContacts(list []contact, kind string) []any {
 			}
 			o = o.add("address", ct.Address).add("service", ct.Service).add("url", url)
 		case "address":
-			o = o.add("city", sp(ct.City)).add("country", sp(ct.Country)).add("street", sp(ct.Street)).
-				add("state", sp(ct.State)).add("zip", sp(ct.Zip))
+			o = o.add("street", sp(ct.Street)).add("city", sp(ct.City)).add("state", sp(ct.State)).
+				add("country", sp(ct.Country)).add("zip", sp(ct.Zip))
 		}
 		out = append(out, o)
 	}
