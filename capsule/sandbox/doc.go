@@ -35,7 +35,9 @@
 // /{e}/search?q=, /{e}/deleted?since= (required), /{e}/tags, /{e}/fields/definitions,
 // POST /{e}/filters/results, /{e}/{id}/entries, show-multiple /{e}/1,2,3
 // (at most 10 ids; any unknown id gives 404). Parties also have
-// /parties/{id}/people, /opportunities and /kases. Reference data: users
+// /parties/{id}/people, /opportunities and /kases; opportunities and kases
+// have additional parties (GET /{e}/{id}/parties, POST and DELETE
+// /{e}/{id}/parties/{partyId}, 204) and /opportunities/{id}/kases. Reference data: users
 // (+ /users/current), teams, pipelines (+ /pipelines/{id}/milestones),
 // milestones, lostreasons, categories, boards (+ /boards/{id}/stages), stages,
 // activitytypes (built-ins -1 Note, -2 Meeting, -3 Call, -4 Task completed),

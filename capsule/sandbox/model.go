@@ -71,6 +71,7 @@ type opportunity struct {
 	CreatedAt           time.Time    `json:"createdAt"`
 	UpdatedAt           time.Time    `json:"updatedAt"`
 	LastStageChangedAt  *time.Time   `json:"lastStageChangedAt"`
+	MoreParties         []int64      `json:"moreParties"`
 	Tags                []int64      `json:"tags"`
 	Fields              []fieldValue `json:"fields"`
 }
@@ -89,6 +90,7 @@ type kase struct {
 	ClosedOn        *string      `json:"closedOn"`
 	CreatedAt       time.Time    `json:"createdAt"`
 	UpdatedAt       time.Time    `json:"updatedAt"`
+	MoreParties     []int64      `json:"moreParties"`
 	Tags            []int64      `json:"tags"`
 	Fields          []fieldValue `json:"fields"`
 }

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"time"
 )
@@ -203,6 +204,14 @@ func (partiesRes) remove(c *call, id int64) {
 			cp.OrgID = 0
 			cp.UpdatedAt = c.now
 			c.st.Parties[pid] = &cp
+		}
+	}
+	for _, e := range []string{"opportunities", "kases"} {
+		for _, rid := range resourceFor(e).ids(c.st) {
+			if list, _ := moreParties(c, e, rid, false); slices.Contains(*list, id) {
+				list, _ = moreParties(c, e, rid, true)
+				*list = slices.DeleteFunc(*list, func(x int64) bool { return x == id })
+			}
 		}
 	}
 	for _, oid := range sortedKeys(c.st.Opportunities) {

@@ -179,3 +179,29 @@ func TestEntries(t *testing.T) {
 	h.must(422, "GET", fmt.Sprintf("/parties/%d/entries?perPage=51", p), nil)
 	h.must(404, "GET", fmt.Sprintf("/entries/%d,%d", old, newer), nil)
 }
+
+func TestAdditionalParties(t *testing.T) {
+	h := newHarness(t)
+	main := h.create("parties", "party", org("Main"))
+	extra := h.create("parties", "party", person("E", "X"))
+	ms := h.milestones()
+	opp := h.create("opportunities", "opportunity", map[string]any{"name": "O", "party": map[string]any{"id": main}, "milestone": map[string]any{"id": ms["New"]}})
+	k := h.create("kases", "kase", map[string]any{"name": "K", "party": map[string]any{"id": main}})
+	for _, base := range []string{fmt.Sprintf("/opportunities/%d", opp), fmt.Sprintf("/kases/%d", k)} {
+		t.Run(base, func(t *testing.T) {
+			h.must(204, "POST", fmt.Sprintf("%s/parties/%d", base, extra), nil)
+			h.must(422, "POST", fmt.Sprintf("%s/parties/%d", base, extra), nil)
+			h.must(422, "POST", fmt.Sprintf("%s/parties/%d", base, main), nil)
+			if got := h.must(200, "GET", base+"/parties", nil).ids("parties"); len(got) != 1 || got[0] != extra {
+				t.Errorf("additional parties = %v", got)
+			}
+			h.must(204, "DELETE", fmt.Sprintf("%s/parties/%d", base, extra), nil)
+			h.must(404, "DELETE", fmt.Sprintf("%s/parties/%d", base, extra), nil)
+		})
+	}
+	h.must(204, "POST", fmt.Sprintf("/kases/%d/parties/%d", k, extra), nil)
+	h.must(204, "DELETE", fmt.Sprintf("/parties/%d", extra), nil)
+	if got := h.must(200, "GET", fmt.Sprintf("/kases/%d/parties", k), nil).list("parties"); len(got) != 0 {
+		t.Errorf("deleted party still linked: %v", got)
+	}
+}
