@@ -31,9 +31,16 @@ func TestDataFilePersistence(t *testing.T) {
 	if len(entries) != 1 {
 		t.Errorf("temp files left behind: %v", entries)
 	}
-	os.WriteFile(path, []byte("{not json"), 0o600)
-	if err := New(WithDataFile(path)).Err(); err == nil {
-		t.Error("corrupt data file not reported")
+	for _, bad := range []string{"{not json", `{"parties": null}`} {
+		os.WriteFile(path, []byte(bad), 0o600)
+		if err := New(WithDataFile(path)).Err(); err == nil {
+			t.Errorf("bad data file %q not reported", bad)
+		}
+	}
+	os.WriteFile(path, []byte(`{"nextId": 50, "seed": {"users": [{"id": 1, "username": "u", "name": "U"}]}}`), 0o600)
+	h3 := newHarness(t, WithDataFile(path))
+	if id := h3.create("parties", "party", org("Z")); id != 51 {
+		t.Errorf("minimal data file: new id %d, want 51", id)
 	}
 }
 

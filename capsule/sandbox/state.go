@@ -228,7 +228,38 @@ func loadState(path string) (*state, error) {
 	}
 	st := &state{}
 	if err := json.Unmarshal(b, st); err != nil {
-		return nil, fmt.Errorf("sandbox data file %s is not valid: %w", path, err)
+		return nil, fmt.Errorf("sandbox data file %s is not valid: %w (move it away to start afresh)", path, err)
+	}
+	if len(st.Seed.Users) == 0 {
+		return nil, fmt.Errorf("sandbox data file %s has no users: it is not a sandbox data file", path)
+	}
+	// Tolerate files whose empty maps were written as null.
+	if st.Parties == nil {
+		st.Parties = map[int64]*party{}
+	}
+	if st.Opportunities == nil {
+		st.Opportunities = map[int64]*opportunity{}
+	}
+	if st.Kases == nil {
+		st.Kases = map[int64]*kase{}
+	}
+	if st.Tasks == nil {
+		st.Tasks = map[int64]*task{}
+	}
+	if st.Entries == nil {
+		st.Entries = map[int64]*entry{}
+	}
+	if st.Tags == nil {
+		st.Tags = map[string][]*tagDef{}
+	}
+	if st.FieldDefs == nil {
+		st.FieldDefs = map[string][]*fieldDef{}
+	}
+	if st.Deleted == nil {
+		st.Deleted = map[string][]deletion{}
+	}
+	if st.Jobs == nil {
+		st.Jobs = map[string]string{}
 	}
 	return st, nil
 }
