@@ -6,13 +6,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"time"
 
 	"github.com/capsule-etl/capsule-etl/capsule/sandbox"
 )
 
 // A test starts its own sandbox on loopback and talks Capsule API v2 to it.
 func ExampleNew() {
-	srv := sandbox.New(sandbox.WithRateLimit(100, 5e9))
+	srv := sandbox.New(sandbox.WithRateLimit(100, 5*time.Second))
 	hs := httptest.NewServer(srv)
 	defer hs.Close()
 	base := hs.URL + sandbox.APIPrefix
