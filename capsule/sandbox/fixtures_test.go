@@ -9,8 +9,9 @@ import (
 	"testing"
 )
 
-// fixtureDir holds responses recorded from the real Capsule API.
-const fixtureDir = "../../../../shared/capsule-api-fixtures"
+// fixtureDir holds responses recorded from the real Capsule API (copied
+// from the shared fixtures directory; see its README).
+const fixtureDir = "testdata/fixtures"
 
 func readFixture(t *testing.T, name string) []byte {
 	t.Helper()
