@@ -11,6 +11,7 @@ import (
 
 type country struct {
 	alpha2, alpha3, name string
+	cldrName             string // CLDR display name, also accepted on input
 	numeric              int
 }
 
@@ -22,19 +23,40 @@ var countryList = sync.OnceValue(func() []country {
 		for b := 'A'; b <= 'Z'; b++ {
 			code := string([]rune{a, b})
 			r, err := language.ParseRegion(code)
-			if err != nil || r.String() != code || !r.IsCountry() || r.IsPrivateUse() {
+			if err != nil || r.String() != code || r.Canonicalize().String() != code || !r.IsCountry() || r.IsPrivateUse() || reservedCodes[code] {
 				continue
 			}
 			iso3, name := r.ISO3(), display.English.Regions().Name(r)
 			if len(iso3) != 3 || iso3 == "ZZZ" || r.M49() <= 0 || r.M49() >= 900 || name == "" {
 				continue
 			}
-			out = append(out, country{alpha2: code, alpha3: iso3, name: name, numeric: r.M49()})
+			out = append(out, country{alpha2: code, alpha3: iso3, name: isoName(name), cldrName: name, numeric: r.M49()})
 		}
 	}
 	slices.SortFunc(out, func(x, y country) int { return strings.Compare(x.name, y.name) })
 	return out
 })
+
+// reservedCodes are CLDR regions that are not ISO 3166-1 countries.
+var reservedCodes = map[string]bool{"AC": true, "CP": true, "DG": true, "EA": true, "IC": true, "TA": true, "XK": true, "EU": true, "EZ": true, "UN": true, "QO": true}
+
+// isoName turns CLDR's short display style ("St. Kitts & Nevis") into the
+// ISO 3166 style Capsule shows ("Saint Kitts and Nevis").
+func isoName(cldr string) string {
+	switch cldr {
+	case "Congo - Brazzaville":
+		return "Congo"
+	case "Congo - Kinshasa":
+		return "Democratic Republic of the Congo"
+	case "Myanmar (Burma)":
+		return "Myanmar"
+	}
+	n := strings.ReplaceAll(cldr, " & ", " and ")
+	if rest, ok := strings.CutPrefix(n, "St. "); ok {
+		n = "Saint " + rest
+	}
+	return n
+}
 
 // countryAliases maps common alternative names to the stored name.
 var countryAliases = map[string]string{
@@ -52,7 +74,7 @@ func countryName(s string) (string, bool) {
 		return a, true
 	}
 	for _, c := range countryList() {
-		if strings.ToLower(c.name) == k || strings.ToLower(c.alpha2) == k || strings.ToLower(c.alpha3) == k {
+		if strings.ToLower(c.name) == k || strings.ToLower(c.cldrName) == k || strings.ToLower(c.alpha2) == k || strings.ToLower(c.alpha3) == k {
 			return c.name, true
 		}
 	}

@@ -12,8 +12,15 @@ func TestReferenceData(t *testing.T) {
 	}{
 		{"countries", "/countries", "countries", func(t *testing.T, r result) {
 			list := r.list("countries")
-			if len(list) < 240 {
-				t.Errorf("only %d countries", len(list))
+			if len(list) < 240 || len(list) > 250 {
+				t.Errorf("%d countries, want the ISO 3166-1 list (249)", len(list))
+			}
+			seen := map[any]bool{}
+			for _, c := range list {
+				if seen[c["alpha3Code"]] {
+					t.Errorf("duplicate country %v", c)
+				}
+				seen[c["alpha3Code"]] = true
 			}
 			found := false
 			for _, c := range list {
@@ -110,6 +117,7 @@ func TestCountryNames(t *testing.T) {
 	cases := []struct{ in, want string }{
 		{"USA", "United States"}, {"us", "United States"}, {"United Kingdom", "United Kingdom"},
 		{"GBR", "United Kingdom"}, {"france", "France"}, {"DE", "Germany"},
+		{"St. Kitts & Nevis", "Saint Kitts and Nevis"}, {"CD", "Democratic Republic of the Congo"}, {"Myanmar (Burma)", "Myanmar"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.in, func(t *testing.T) {
