@@ -78,6 +78,7 @@ Against a real account, set CAPSULE_TOKEN to a personal access token
 	root.AddCommand(
 		newVersionCmd(streams),
 		newAPICmd(streams),
+		newSandboxCmd(streams),
 	)
 	return root
 }
