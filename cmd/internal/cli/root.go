@@ -80,6 +80,7 @@ Against a real account, set CAPSULE_TOKEN to a personal access token
 		newValidateCmd(streams),
 		newInitCmd(streams),
 		newAPICmd(streams),
+		newSandboxCmd(streams),
 	)
 	return root
 }
