@@ -25,6 +25,7 @@ or point --base-url at a sandbox started with its own token`)
 type accountOptions struct {
 	baseURL string
 	getenv  func(string) string // os.Getenv; a seam for tests
+	cmd     *cobra.Command      // its context may carry overrides (withEnv)
 }
 
 // addAccountFlags registers --base-url on cmd.
@@ -32,6 +33,7 @@ func addAccountFlags(cmd *cobra.Command, o *accountOptions) {
 	if o.getenv == nil {
 		o.getenv = os.Getenv
 	}
+	o.cmd = cmd
 	cmd.Flags().StringVar(&o.baseURL, "base-url", "",
 		"Capsule API root (env "+envBaseURL+", default "+capsule.DefaultBaseURL+")")
 }
@@ -41,10 +43,23 @@ func (o *accountOptions) resolvedBaseURL() string {
 	if o.baseURL != "" {
 		return o.baseURL
 	}
-	if v := o.getenv(envBaseURL); v != "" {
+	if v := o.env(envBaseURL); v != "" {
 		return v
 	}
 	return capsule.DefaultBaseURL
+}
+
+// env reads a variable: the command context's overrides first, then getenv.
+func (o *accountOptions) env(name string) string {
+	if o.cmd != nil {
+		if v, ok := envFrom(o.cmd.Context())[name]; ok {
+			return v
+		}
+	}
+	if o.getenv == nil {
+		o.getenv = os.Getenv
+	}
+	return o.getenv(name)
 }
 
 // newClient builds a client from the flags and CAPSULE_TOKEN. A missing
@@ -53,7 +68,7 @@ func (o *accountOptions) newClient(extra ...capsule.Option) (*capsule.Client, er
 	if o.getenv == nil {
 		o.getenv = os.Getenv
 	}
-	token := o.getenv(envToken)
+	token := o.env(envToken)
 	if token == "" {
 		return nil, usageError(errNoToken)
 	}
