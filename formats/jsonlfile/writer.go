@@ -16,6 +16,7 @@ import (
 
 // Writer writes one JSON object per line, keys in header order. Dates are
 // "YYYY-MM-DD", timestamps RFC 3339, decimals exact JSON numbers, lists arrays.
+// A file with no rows is empty: JSON Lines has no place for a header alone.
 type Writer struct {
 	out    *formats.AtomicFile
 	buf    *bufio.Writer
@@ -50,7 +51,7 @@ func NewWriter(dst io.Writer, header []string) *Writer {
 	for _, h := range header {
 		w.line.Reset()
 		w.enc.Encode(h)
-		w.keys = append(w.keys, append(bytes.TrimRight(w.line.Bytes(), "\n"), ':'))
+		w.keys = append(w.keys, append(bytes.Clone(bytes.TrimRight(w.line.Bytes(), "\n")), ':'))
 	}
 	return w
 }

@@ -300,7 +300,8 @@ func (r *Reader) cell(raw, shown string) formats.Value {
 		if err != nil {
 			return formats.StringValue(shown)
 		}
-		if f == math.Trunc(f) {
+		// A format showing a time makes a timestamp even at midnight.
+		if f == math.Trunc(f) && !strings.Contains(shown, ":") {
 			return formats.DateValue(t)
 		}
 		return formats.TimestampValue(t.Round(1e6))
