@@ -17,12 +17,12 @@ import (
 // what was written: CSV keeps text, XLSX has no decimals or lists, JSON
 // Lines has no dates, Parquet keeps every kind.
 type format struct {
-	ext    string
+	ext string
 	// noBlankRows: rows with every cell empty are not read back (XLSX skips them).
 	noBlankRows bool
 	// noBareHeader: a header without rows is not kept (JSON Lines).
 	noBareHeader bool
-	expect func(v formats.Value, k formats.Kind) formats.Value
+	expect       func(v formats.Value, k formats.Kind) formats.Value
 }
 
 var (
