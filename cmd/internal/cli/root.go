@@ -77,6 +77,7 @@ Against a real account, set CAPSULE_TOKEN to a personal access token
 	})
 	root.AddCommand(
 		newVersionCmd(streams),
+		newPreviewCmd(streams),
 	)
 	return root
 }
