@@ -14,7 +14,7 @@ import (
 )
 
 // build writes a workbook made by fill into dir and returns its path.
-func build(t *testing.T, name string, fill func(f *excelize.File)) string {
+func build(t testing.TB, name string, fill func(f *excelize.File)) string {
 	t.Helper()
 	f := excelize.NewFile()
 	fill(f)
