@@ -76,7 +76,7 @@ func NewReader(src io.Reader, opts ...Option) (*Reader, error) {
 		o(&cfg)
 	}
 	r := &Reader{cfg: cfg, sc: bufio.NewScanner(src)}
-	r.sc.Buffer(make([]byte, 0, 64<<10), cfg.maxLine)
+	r.sc.Buffer(make([]byte, 0, min(64<<10, cfg.maxLine)), cfg.maxLine)
 	line, err := r.nextLine()
 	if err == io.EOF {
 		r.header = formats.NewHeader(nil)
