@@ -82,6 +82,7 @@ func Open(ctx context.Context, path string, opts ...Option) (r *Reader, err erro
 	if r.pf, err = file.OpenParquetFile(path, false, file.WithReadProps(props)); err != nil {
 		return nil, &formats.ParseError{File: path, Err: fmt.Errorf("not a readable Parquet file: %w", err)}
 	}
+	dropStoredArrowSchema(r.pf)
 	fr, err := pqarrow.NewFileReader(r.pf, pqarrow.ArrowReadProperties{BatchSize: cfg.batch}, mem)
 	if err != nil {
 		return nil, &formats.ParseError{File: path, Err: err}
@@ -214,4 +215,24 @@ func (r *Reader) Close() (err error) {
 		r.pf = nil
 	}
 	return err
+}
+
+// dropStoredArrowSchema removes the serialized Arrow schema that Arrow
+// writers keep in the footer. Decoding it trusts lengths inside it, and a
+// damaged one makes arrow-go allocate gigabytes and kill the process
+// (found by FuzzReader). The Parquet schema's logical types carry
+// everything this package reads.
+func dropStoredArrowSchema(pf *file.Reader) {
+	md := pf.MetaData()
+	if md == nil || md.FileMetaData == nil {
+		return
+	}
+	kv := md.FileMetaData.KeyValueMetadata
+	kept := kv[:0]
+	for _, e := range kv {
+		if e != nil && e.Key != "ARROW:schema" {
+			kept = append(kept, e)
+		}
+	}
+	md.FileMetaData.KeyValueMetadata = kept
 }
