@@ -67,13 +67,8 @@ func TestWorkbookLayout(t *testing.T) {
 			return w >= 30, w
 		}},
 		{"autofilter over the data", func() (bool, any) {
-			names := f.GetDefinedName()
-			for _, n := range names {
-				if n.Name == "_xlnm._FilterDatabase" && n.Scope == "People" {
-					return n.RefersTo == "'People'!$A$1:$C$3", n.RefersTo
-				}
-			}
-			return false, names
+			tables, err := f.GetTables("People")
+			return err == nil && len(tables) == 1 && tables[0].Range == "A1:C3", tables
 		}},
 	}
 	for _, c := range checks {
