@@ -124,6 +124,8 @@ func wide() table {
 	return t
 }
 
+func empty() table { return table{name: "empty file"} }
+
 func headerOnly() table {
 	return table{name: "header only", cols: []string{"a", "b"}, kinds: []formats.Kind{formats.String, formats.Int}}
 }
@@ -138,7 +140,7 @@ func many() table {
 
 func TestConformance(t *testing.T) {
 	for _, f := range conformanceFormats {
-		for _, tb := range []table{allKinds(), formulas(), wide(), headerOnly(), many()} {
+		for _, tb := range []table{allKinds(), formulas(), wide(), empty(), headerOnly(), many()} {
 			if f.ext == ".csv.gz" && tb.name != "3000 rows" {
 				continue // the .gz path only adds compression to CSV
 			}
