@@ -100,6 +100,9 @@ func Open(path string, opts ...Option) (*Reader, error) {
 	if err := sniff(path); err != nil {
 		return nil, err
 	}
+	if err := checkInflatedSize(path, cfg.unzip); err != nil {
+		return nil, err
+	}
 	f, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: cfg.unzip, UnzipXMLSizeLimit: min(cfg.unzipXML, cfg.unzip)})
 	if err != nil {
 		return nil, &formats.ParseError{File: path, Err: fmt.Errorf("%w: %w", ErrNotXLSX, err)}
