@@ -19,7 +19,8 @@ import (
 )
 
 // conformance is one sandbox on loopback and a real client pointed at it.
-// Every GET answer the client receives is kept and, when the test ends,
+// Every 200/201 answer the client receives (GET, and the records that writes
+// and filters return) is kept and, when the test ends,
 // decoded into the client's model for its wrapper key and re-encoded: the
 // result must carry exactly the same keys, values and explicit nulls.
 type conformance struct {
@@ -43,7 +44,7 @@ type capturingTransport struct {
 
 func (t capturingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	resp, err := t.next.RoundTrip(r)
-	if err != nil || r.Method != http.MethodGet || resp.StatusCode != http.StatusOK {
+	if err != nil || (resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusCreated) {
 		return resp, err
 	}
 	b, err := io.ReadAll(resp.Body)
@@ -53,7 +54,7 @@ func (t capturingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(b))
 	t.cf.mu.Lock()
-	t.cf.bodies = append(t.cf.bodies, capturedBody{r.URL.RequestURI(), b})
+	t.cf.bodies = append(t.cf.bodies, capturedBody{r.Method + " " + r.URL.RequestURI(), b})
 	t.cf.mu.Unlock()
 	return resp, nil
 }
@@ -130,7 +131,7 @@ func (cf *conformance) checkRoundTrips(t *testing.T) {
 	for _, cb := range cf.bodies {
 		var top map[string]json.RawMessage
 		if err := json.Unmarshal(cb.body, &top); err != nil {
-			t.Errorf("GET %s: body is not a JSON object: %v", cb.path, err)
+			t.Errorf("%s: body is not a JSON object: %v", cb.path, err)
 			continue
 		}
 		for key, raw := range top {
@@ -139,24 +140,24 @@ func (cf *conformance) checkRoundTrips(t *testing.T) {
 				conv, ok = deletedFeed, true
 			}
 			if !ok {
-				t.Errorf("GET %s: wrapper key %q has no client model", cb.path, key)
+				t.Errorf("%s: wrapper key %q has no client model", cb.path, key)
 				continue
 			}
 			out, err := conv(raw)
 			if err != nil {
-				t.Errorf("GET %s: %q does not decode into the client model: %v", cb.path, key, err)
+				t.Errorf("%s: %q does not decode into the client model: %v", cb.path, key, err)
 				continue
 			}
 			var want, got any
 			_ = json.Unmarshal(raw, &want)
 			_ = json.Unmarshal(out, &got)
 			if !reflect.DeepEqual(want, got) {
-				t.Errorf("GET %s: %q changes in a decode/encode round trip\n sandbox: %s\n client:  %s", cb.path, key, raw, out)
+				t.Errorf("%s: %q changes in a decode/encode round trip\n sandbox: %s\n client:  %s", cb.path, key, raw, out)
 			}
 		}
 	}
 	if len(cf.bodies) == 0 {
-		t.Errorf("no GET answer was captured for the round-trip check")
+		t.Errorf("no answer was captured for the round-trip check")
 	}
 }
 
