@@ -28,6 +28,7 @@ func buildRoutes() []route {
 			r("GET", "/"+e+"/tags", listTags(e)),
 			r("POST", "/"+e+"/tags", createTag(e)),
 			r("GET", "/"+e+"/tags/{id}", showTag(e)),
+			r("GET", "/"+e+"/tags/{id}/definitions", tagFieldDefs(e)),
 			r("DELETE", "/"+e+"/tags/{id}", deleteTag(e)),
 			r("GET", "/"+e+"/fields/definitions", listFieldDefs(e)),
 			r("POST", "/"+e+"/fields/definitions", createFieldDef(e)),
