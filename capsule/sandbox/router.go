@@ -69,6 +69,7 @@ func buildRoutes() []route {
 		r("GET", "/teams/{id}", showTeam),
 		r("GET", "/pipelines", listPipelines),
 		r("GET", "/pipelines/{id}", showPipelines),
+		r("POST", "/pipelines", createPipeline),
 		r("GET", "/pipelines/{id}/milestones", pipelineMilestones),
 		r("GET", "/milestones", listMilestones),
 		r("GET", "/milestones/{id}", showMilestone),
