@@ -214,3 +214,41 @@ func TestConformanceErrors(t *testing.T) {
 		t.Errorf("read-only token read: %v", err)
 	}
 }
+
+func TestConformanceSettingsWrites(t *testing.T) {
+	cf := newConformance(t, nil)
+	ctx, c := cf.ctx, cf.c
+	p := must[*capsule.Pipeline](t)(c.Pipelines.Create(ctx, &capsule.Pipeline{Name: capsule.Some("Renewals")}))
+	if _, _, err := c.Pipelines.Create(ctx, &capsule.Pipeline{}); statusOf(err) != 422 {
+		t.Errorf("pipeline without name: %v, want 422", err)
+	}
+	m := must[*capsule.Milestone](t)(c.Milestones.Create(ctx, &capsule.Milestone{Name: capsule.Some("Qualify"),
+		Probability: capsule.Some(20), Pipeline: capsule.RefID(p.ID)}))
+	if m.Pipeline.Value().ID != p.ID || m.Probability.Value() != 20 || m.Complete.Value() {
+		t.Errorf("milestone = %+v", m)
+	}
+	m = must[*capsule.Milestone](t)(c.Milestones.Update(ctx, m.ID, &capsule.Milestone{Probability: capsule.Some(30)}))
+	if m.Probability.Value() != 30 || m.Name.Value() != "Qualify" {
+		t.Errorf("updated milestone = %+v", m)
+	}
+	if got := must[[]capsule.Milestone](t)(c.Milestones.ListForPipeline(ctx, p.ID, nil)); len(got) != 1 {
+		t.Errorf("milestones of new pipeline = %+v", got)
+	}
+	if _, _, err := c.Milestones.Update(ctx, m.ID, &capsule.Milestone{Probability: capsule.Some(101)}); statusOf(err) != 422 {
+		t.Errorf("probability 101: %v, want 422", err)
+	}
+	if _, err := c.Milestones.Delete(ctx, m.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.Milestones.Get(ctx, m.ID); statusOf(err) != 404 {
+		t.Errorf("deleted milestone: %v", err)
+	}
+	lr := must[*capsule.LostReason](t)(c.LostReasons.Create(ctx, &capsule.LostReason{Name: capsule.Some("Timing")}))
+	lr = must[*capsule.LostReason](t)(c.LostReasons.Update(ctx, lr.ID, &capsule.LostReason{Name: capsule.Some("Bad timing")}))
+	if got := must[*capsule.LostReason](t)(c.LostReasons.Get(ctx, lr.ID)); got.Name.Value() != "Bad timing" {
+		t.Errorf("lost reason = %+v", got)
+	}
+	if _, _, err := c.Jobs.Get(ctx, "0b6c2c1e-0000-4000-8000-000000000000"); statusOf(err) != 404 {
+		t.Errorf("unknown job: %v, want 404", err)
+	}
+}
