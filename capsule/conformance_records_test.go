@@ -76,7 +76,13 @@ func TestConformanceOpportunityLifecycle(t *testing.T) {
 			}
 		})
 	}
+	if _, _, err := c.Opportunities.Update(ctx, o.ID, &capsule.Opportunity{Probability: capsule.Some(50)}); statusOf(err) != 422 {
+		t.Errorf("probability on a closed opportunity: %v, want 422", err)
+	}
 	u := must[*capsule.Opportunity](t)(c.Opportunities.Update(ctx, o.ID, &capsule.Opportunity{Milestone: capsule.RefID(open.ID)}))
+	if _, _, err := c.Opportunities.Update(ctx, o.ID, &capsule.Opportunity{Milestone: capsule.RefID(ms["Won"].ID), Probability: capsule.Some(90)}); statusOf(err) != 422 {
+		t.Errorf("probability with a closing milestone: %v, want 422", err)
+	}
 	if u.ClosedOn.Valid() {
 		t.Errorf("reopened opportunity keeps closedOn %v", u.ClosedOn)
 	}
@@ -208,6 +214,11 @@ func TestConformanceEntriesAndTasks(t *testing.T) {
 		Description: capsule.Some("Follow up"), DueOn: capsule.Some(due), DueTime: capsule.Some("09:30:00"), Party: capsule.PartyID(org.ID)}))
 	if tk.Status.Value() != capsule.TaskOpen || tk.Owner.Value().ID == 0 || !tk.DueOn.Valid() {
 		t.Errorf("task = %+v", tk)
+	}
+	tk = must[*capsule.Task](t)(c.Tasks.Update(ctx, tk.ID, &capsule.Task{Detail: capsule.Some("ring first")}))
+	tk = must[*capsule.Task](t)(c.Tasks.Update(ctx, tk.ID, &capsule.Task{Detail: capsule.Null[string](), DueTime: capsule.Null[string]()}))
+	if !tk.Detail.IsNull() || !tk.DueTime.IsNull() || tk.Party.Value().ID != org.ID {
+		t.Errorf("task after nulls = %+v", tk)
 	}
 	done := must[*capsule.Task](t)(c.Tasks.Update(ctx, tk.ID, &capsule.Task{Status: capsule.Some(capsule.TaskCompleted)}))
 	if done.Status.Value() != capsule.TaskCompleted || !done.CompletedAt.Valid() || done.Description.Value() != "Follow up" {

@@ -132,3 +132,53 @@ func TestConformanceFaults(t *testing.T) {
 		t.Errorf("ListAll = %d, stored %d", len(all), st.Records["parties"])
 	}
 }
+
+// A second client on the same token meets a spent window: it gets 429,
+// waits until X-RateLimit-Reset on the shared simulated clock and succeeds.
+func TestConformance429WaitsForReset(t *testing.T) {
+	clock := capsule.NewSimClock(time.Date(2026, 11, 27, 12, 0, 1, 0, time.UTC))
+	cf := newConformance(t, []sandbox.Option{sandbox.WithRateLimit(5, 10*time.Second), sandbox.WithClock(clock.Now)},
+		capsule.WithClock(clock), capsule.WithReserve(0))
+	ctx := cf.ctx
+	other, err := capsule.NewClient(capsule.WithBaseURL(cf.base), capsule.WithToken(sandbox.DefaultToken),
+		capsule.WithClock(clock), capsule.WithReserve(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	other.Pacer().SetPending(5)
+	for range 5 {
+		if _, _, err := other.Site.Get(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	start := clock.Now()
+	_, resp, err := cf.c.Site.Get(ctx)
+	if err != nil {
+		t.Fatalf("after a 429: %v", err)
+	}
+	st := cf.srv.Stats()
+	if st.RateLimited != 1 {
+		t.Errorf("rate limited %d times, want exactly the one 429", st.RateLimited)
+	}
+	if clock.Now().Before(start.Add(9 * time.Second)) {
+		t.Errorf("client resent at %v, before the reset at %v", clock.Now(), start.Truncate(10*time.Second).Add(10*time.Second))
+	}
+	// A call that keeps meeting 429 comes back as *RateLimitError, without the token.
+	blocked, err := capsule.NewClient(capsule.WithBaseURL(cf.base), capsule.WithToken(sandbox.DefaultToken),
+		capsule.WithClock(capsule.NewSimClock(clock.Now())))
+	if err != nil {
+		t.Fatal(err)
+	}
+	left := resp.Rate.Remaining
+	other.Pacer().SetPending(left)
+	for range left {
+		if _, _, err := other.Site.Get(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, _, err = blocked.Site.Get(ctx)
+	var rl *capsule.RateLimitError
+	if !errors.As(err, &rl) || rl.Reset.IsZero() || strings.Contains(err.Error(), sandbox.DefaultToken) {
+		t.Errorf("err = %v, want *RateLimitError with reset", err)
+	}
+}
