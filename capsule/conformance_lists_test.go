@@ -180,3 +180,56 @@ func TestConformanceFilters(t *testing.T) {
 	_ = must[[]capsule.Opportunity](t)(c.Opportunities.Filter(ctx, &capsule.Filter{Conditions: []capsule.Condition{{Field: "isOpen", Operator: "is", Value: true}}}, nil))
 	_ = must[[]capsule.Kase](t)(c.Projects.Filter(ctx, &capsule.Filter{Conditions: []capsule.Condition{{Field: "status", Operator: "is", Value: "OPEN"}}}, nil))
 }
+
+// Pages of per-record entries (50 at most), filter results and tasks since.
+func TestConformancePagedEntriesFiltersTasks(t *testing.T) {
+	clock := &stepClock{now: time.Now().UTC().Truncate(time.Second)}
+	cf := newConformance(t, []sandbox.Option{sandbox.WithClock(clock.Now)})
+	ctx, c := cf.ctx, cf.c
+	c.Pacer().SetPending(400)
+	org := newOrg(t, cf, "Busy Ltd")
+	const notes = 120
+	for i := range notes {
+		clock.Advance(time.Second)
+		must[*capsule.Entry](t)(c.Entries.Create(ctx, &capsule.Entry{Type: capsule.Some(capsule.EntryNote),
+			Party: capsule.PartyID(org.ID), Content: capsule.Some(fmt.Sprint("note ", i))}))
+	}
+	got := collect(t, c.Entries.ListAllFor(ctx, capsule.EntityParties, org.ID, nil))
+	if len(got) != notes {
+		t.Fatalf("ListAllFor = %d entries, want %d", len(got), notes)
+	}
+	for i := 1; i < len(got); i++ {
+		if got[i].EntryAt.Value().After(got[i-1].EntryAt.Value().Time) {
+			t.Fatalf("entries not newest first at %d", i)
+		}
+	}
+	if _, _, err := c.Entries.ListFor(ctx, capsule.EntityParties, org.ID, &capsule.ListOptions{PerPage: 51}); err == nil {
+		t.Errorf("perPage 51 on a record's entries accepted")
+	}
+	if all := collect(t, c.Entries.ListAll(ctx, nil)); len(all) != notes {
+		t.Errorf("ListAll entries = %d", len(all))
+	}
+
+	for i := range 150 {
+		must[*capsule.Party](t)(c.Parties.Create(ctx, &capsule.Party{Type: capsule.Some(capsule.PartyPerson), LastName: capsule.Some(fmt.Sprint("L", i))}))
+	}
+	people := collect(t, c.Parties.FilterAll(ctx, &capsule.Filter{Conditions: []capsule.Condition{{Field: "type", Operator: "is", Value: "person"}}},
+		&capsule.ListOptions{Embed: []string{"tags"}}))
+	if len(people) != 150 || people[0].Tags == nil {
+		t.Errorf("FilterAll over pages = %d people (tags embedded: %v)", len(people), people[0].Tags != nil)
+	}
+
+	due := capsule.DateOf(time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC))
+	var tasks []int64
+	for i := range 3 {
+		tk := must[*capsule.Task](t)(c.Tasks.Create(ctx, &capsule.Task{Description: capsule.Some(fmt.Sprint("t", i)), DueOn: capsule.Some(due)}))
+		tasks = append(tasks, tk.ID)
+	}
+	clock.Advance(5 * time.Second)
+	mark := clock.Now()
+	clock.Advance(time.Second)
+	must[*capsule.Task](t)(c.Tasks.Update(ctx, tasks[1], &capsule.Task{Detail: capsule.Some("moved")}))
+	if since := collect(t, c.Tasks.ListAll(ctx, &capsule.ListOptions{Since: mark})); len(since) != 1 || since[0].ID != tasks[1] {
+		t.Errorf("tasks since = %+v", since)
+	}
+}
