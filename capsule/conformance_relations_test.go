@@ -57,6 +57,20 @@ func TestConformanceRelations(t *testing.T) {
 	if !opp.ClosedOn.Valid() || opp.Probability.Value() != 100 {
 		t.Errorf("created at Won: %+v", opp)
 	}
+	users := must[[]capsule.User](t)(c.Users.List(ctx, nil))
+	if len(users) != 2 {
+		t.Fatalf("users = %+v", users)
+	}
+	reasons := must[[]capsule.LostReason](t)(c.LostReasons.List(ctx, nil))
+	lost := must[*capsule.Opportunity](t)(c.Opportunities.Update(ctx, opp.ID, &capsule.Opportunity{
+		Milestone: capsule.RefID(ms["Lost"].ID), LostReason: capsule.RefID(reasons[0].ID), Owner: capsule.UserID(users[1].ID)}))
+	if lost.LostReason.Value().ID != reasons[0].ID || lost.Owner.Value().ID != users[1].ID || lost.Owner.Value().Username.Value() != "other" {
+		t.Errorf("lost with reason and new owner = %+v / %+v", lost.LostReason, lost.Owner)
+	}
+	if _, _, err := c.Projects.Create(ctx, &capsule.Kase{Name: capsule.Some("Mismatch"), Party: capsule.PartyID(org.ID),
+		Owner: capsule.UserID(users[1].ID), Team: capsule.RefID(teams[0].ID)}); statusOf(err) != 422 {
+		t.Errorf("kase owner outside its team: %v, want 422", err)
+	}
 	k := must[*capsule.Kase](t)(c.Projects.Create(ctx, &capsule.Kase{Name: capsule.Some("Job"), Party: capsule.PartyID(org.ID),
 		Opportunity: capsule.RefID(opp.ID), Team: capsule.RefID(teams[0].ID)}))
 	if k.Opportunity.Value().ID != opp.ID {
