@@ -252,3 +252,78 @@ func TestConformanceSettingsWrites(t *testing.T) {
 		t.Errorf("unknown job: %v, want 404", err)
 	}
 }
+
+// Every remaining list call answers and its items decode (the round-trip
+// check then re-encodes each body).
+func TestConformanceEveryList(t *testing.T) {
+	cf := newConformance(t, nil)
+	ctx, c := cf.ctx, cf.c
+	org := newOrg(t, cf, "Lister")
+	ms := salesMilestones(t, cf)
+	must[*capsule.Opportunity](t)(c.Opportunities.Create(ctx, &capsule.Opportunity{Name: capsule.Some("Lister deal"),
+		Party: capsule.PartyID(org.ID), Milestone: capsule.RefID(ms["Won"].ID)}))
+	must[*capsule.Kase](t)(c.Projects.Create(ctx, &capsule.Kase{Name: capsule.Some("Lister job"), Party: capsule.PartyID(org.ID)}))
+	pipes := must[[]capsule.Pipeline](t)(c.Pipelines.List(ctx, nil))
+	boards := must[[]capsule.Board](t)(c.Boards.List(ctx, nil))
+	count := func(n int, err error) (int, error) { return n, err }
+	cases := []struct {
+		name string
+		run  func() (int, error)
+		min  int
+	}{
+		{"opportunities ListAll", func() (int, error) {
+			v, err := collectErr(c.Opportunities.ListAll(ctx, nil))
+			return count(len(v), err)
+		}, 1},
+		{"opportunities SearchAll", func() (int, error) {
+			v, err := collectErr(c.Opportunities.SearchAll(ctx, "lister", nil))
+			return count(len(v), err)
+		}, 1},
+		{"kases ListAll", func() (int, error) { v, err := collectErr(c.Projects.ListAll(ctx, nil)); return count(len(v), err) }, 1},
+		{"kases Search", func() (int, error) { v, _, err := c.Projects.Search(ctx, "lister", nil); return count(len(v), err) }, 1},
+		{"parties Search", func() (int, error) { v, _, err := c.Parties.Search(ctx, "lister", nil); return count(len(v), err) }, 1},
+		{"pipelines ListAll", func() (int, error) { v, err := collectErr(c.Pipelines.ListAll(ctx, nil)); return count(len(v), err) }, 1},
+		{"milestones ListAllForPipeline", func() (int, error) {
+			v, err := collectErr(c.Milestones.ListAllForPipeline(ctx, pipes[0].ID))
+			return count(len(v), err)
+		}, 3},
+		{"boards ListAll", func() (int, error) { v, err := collectErr(c.Boards.ListAll(ctx, nil)); return count(len(v), err) }, 1},
+		{"stages List", func() (int, error) { v, _, err := c.Stages.List(ctx, nil); return count(len(v), err) }, 1},
+		{"stages of board", func() (int, error) {
+			v, _, err := c.Stages.ListForBoard(ctx, boards[0].ID, nil)
+			return count(len(v), err)
+		}, 1},
+		{"kase tags", func() (int, error) {
+			v, _, err := c.Tags.List(ctx, capsule.EntityKases, nil)
+			return count(len(v), err)
+		}, 0},
+		{"opportunity fields", func() (int, error) {
+			v, _, err := c.Fields.List(ctx, capsule.EntityOpportunities, nil)
+			return count(len(v), err)
+		}, 0},
+		{"entries ListAll", func() (int, error) { v, err := collectErr(c.Entries.ListAll(ctx, nil)); return count(len(v), err) }, 0},
+		{"teams with memberships", func() (int, error) {
+			v, _, err := c.Teams.List(ctx, &capsule.GetOptions{Embed: []string{"memberships"}})
+			return count(len(v), err)
+		}, 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			n, err := tc.run()
+			if err != nil || n < tc.min {
+				t.Errorf("%d items, %v; want at least %d", n, err, tc.min)
+			}
+		})
+	}
+}
+
+func collectErr[T any](seq func(func(T, error) bool)) ([]T, error) {
+	var out []T
+	for v, err := range seq {
+		if err != nil {
+			return out, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
