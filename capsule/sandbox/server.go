@@ -160,6 +160,9 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, body []byte) {
 	write := r.Method != http.MethodGet && !rt.readOnly
 	if write && readOnly {
 		s.mu.Unlock()
+		// The doc (2.1, [D AUTH]) puts the detail of a 403 in
+		// WWW-Authenticate as well as in the body, as for a 401.
+		rl.Set("WWW-Authenticate", `Bearer realm="Capsule API", error="insufficient_scope", scope="write"`)
 		writeJSON(w, http.StatusForbidden, rl, obj{}.add("message", "Requires additional scope: this token is read-only"))
 		return
 	}
