@@ -20,7 +20,7 @@ import (
 	"path/filepath"
 )
 
-//go:embed *.csv *.xlsx *.yaml *.json
+//go:embed *.csv *.xlsx *.parquet *.yaml *.json
 var embedded embed.FS
 
 // SeedFile is the sandbox seed the samples need: the users named as owners
@@ -46,6 +46,7 @@ func All() []Sample {
 		{"kontakte-de", "kontakte-de.csv", "kontakte-de.yaml", false, "German customer list (UTF-8 with BOM, semicolons): people, companies, call notes"},
 		{"expo-leads", "expo-leads.xlsx", "expo-leads.yaml", false, "trade-show workbook, sheet Leads (title rows, date cells): people, tasks, notes"},
 		{"pipedrive-deals", "pipedrive-deals.csv", "pipedrive-deals.yaml", false, "Pipedrive deals export: opportunities on the HubSpot companies"},
+		{"salesforce-opportunities", "salesforce-opportunities.parquet", "salesforce-opportunities.yaml", false, "Salesforce opportunities in Parquet (decimal, date, timestamp, list columns): French accounts, contacts, notes"},
 		{"broken-rows", "broken-rows.csv", "broken-rows.yaml", true, "a contact list with bad rows: shows the errors file and exit code 3"},
 	}
 }

@@ -1,6 +1,7 @@
 package samples_test
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"io/fs"
@@ -14,6 +15,7 @@ import (
 	"github.com/capsule-etl/capsule-etl/formats/files"
 	"github.com/capsule-etl/capsule-etl/mappings"
 	"github.com/capsule-etl/capsule-etl/samples"
+	"github.com/capsule-etl/capsule-etl/samples/internal/generate"
 )
 
 // evalResult counts what a mapping makes of every row of its input.
@@ -191,6 +193,19 @@ func TestSamplesAreMessy(t *testing.T) {
 				t.Error("no UK number in local format")
 			}
 		}},
+		{"typed Parquet columns", "salesforce-opportunities.parquet", "", func(t *testing.T, info formats.Info, h *formats.Header, rows []*formats.Record) {
+			want := map[string]formats.Kind{"Amount": formats.Decimal, "CloseDate": formats.Date, "CreatedDate": formats.Timestamp,
+				"Tags": formats.List, "Probability": formats.Int}
+			for col, k := range want {
+				i, ok := h.Index(col)
+				if !ok || i >= len(info.Columns) || info.Columns[i] != k {
+					t.Errorf("column %s: want a %s column (info %v)", col, k, info.Columns)
+				}
+			}
+			if !anyCell(rows, "ContactPhone", func(s string) bool { return strings.HasPrefix(s, "0") }) {
+				t.Error("no French number in local format")
+			}
+		}},
 		{"German numbers", "kontakte-de.csv", "", func(t *testing.T, _ formats.Info, _ *formats.Header, rows []*formats.Record) {
 			if !anyCell(rows, "Telefon", func(s string) bool { return strings.HasPrefix(s, "0") }) {
 				t.Error("no German number in local format")
@@ -230,6 +245,29 @@ func anyCell(rows []*formats.Record, col string, f func(string) bool) bool {
 		}
 	}
 	return false
+}
+
+// TestGeneratedFilesAreCommitted regenerates the data files and compares
+// them with the committed ones: a change to the generator must come with
+// the files it writes (go run ./samples/gen).
+func TestGeneratedFilesAreCommitted(t *testing.T) {
+	dir := t.TempDir()
+	if err := generate.Write(dir); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range generate.Files() {
+		got, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatalf("%v: run go run ./samples/gen and commit the files", err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s differs from what samples/gen writes: run go run ./samples/gen and commit the files", name)
+		}
+	}
 }
 
 func TestWriteTo(t *testing.T) {
