@@ -203,6 +203,15 @@ func (j *Journal) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 
 func (j *Journal) stamp() int64 { return j.now().UnixNano() }
 
+// toStamp stores times as Unix nanoseconds (sortable integers); the zero
+// time is stored as 0.
+func toStamp(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
 func fromStamp(n int64) time.Time {
 	if n == 0 {
 		return time.Time{}
