@@ -30,6 +30,7 @@ type Journal struct {
 	path   string
 	w      *sql.DB // exactly one connection, BEGIN IMMEDIATE
 	r      *sql.DB // read-only connections
+	ws, rs *stmts  // prepared statements of w and r
 	now    func() time.Time
 	synced bool
 }
@@ -100,6 +101,12 @@ func Open(ctx context.Context, path string, opts ...Option) (*Journal, error) {
 		return nil, fmt.Errorf("journal %s: %w", abs, err)
 	}
 	j.r.SetMaxOpenConns(cfg.readers)
+	j.r.SetMaxIdleConns(cfg.readers)
+	j.ws, j.rs = newStmts(j.w), newStmts(j.r)
+	if err := j.ws.warm(ctx, hotWrites()...); err != nil {
+		j.Close()
+		return nil, fmt.Errorf("journal %s: %w", abs, err)
+	}
 	return j, nil
 }
 
@@ -148,6 +155,8 @@ func (j *Journal) Path() string { return j.path }
 
 // Close checkpoints the WAL into the main file and closes the journal.
 func (j *Journal) Close() error {
+	j.ws.close()
+	j.rs.close()
 	_, cerr := j.w.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 	err := errors.Join(j.r.Close(), j.w.Close())
 	if err == nil && cerr != nil {

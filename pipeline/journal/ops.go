@@ -206,12 +206,11 @@ func (r *Run) MarkSending(ctx context.Context, id int64, req Request) error {
 		prev = string(req.Previous)
 	}
 	return r.j.write(ctx, func(tx *sql.Tx) error {
-		if err := r.transition(ctx, tx, id, Sending, []State{Pending},
-			`method = ?, path = ?, body = ?, body_hash = ?, previous = ?, attempts = attempts + 1, message = ''`,
+		if err := r.transition(ctx, tx, id, Sending, []State{Pending}, setSending,
 			req.Method, req.Path, req.Body, hex.EncodeToString(sum[:]), prev); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE runs SET requests = requests + 1 WHERE id = ?`, r.ID)
+		_, err := r.j.exec(ctx, tx, sqlCountRequest, r.ID)
 		return err
 	})
 }
@@ -226,15 +225,10 @@ func (r *Run) markDone(ctx context.Context, tx *sql.Tx, id int64, capsuleID stri
 	if capsuleID == "" {
 		return fmt.Errorf("marking operation %d done: empty Capsule id", id)
 	}
-	if err := r.transition(ctx, tx, id, Done, []State{Sending},
-		`capsule_id = ?, message = '', seq = (SELECT coalesce(max(seq), 0) + 1 FROM ops WHERE run_id = ?)`,
-		capsuleID, r.ID); err != nil {
+	if err := r.transition(ctx, tx, id, Done, []State{Sending}, setDone, capsuleID, r.ID); err != nil {
 		return err
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO ids(account_id, entity, source_key, capsule_id, run_id)
-		SELECT ?, entity, source_key, capsule_id, run_id FROM ops WHERE id = ? AND source_key != '' AND action != 'delete'
-		ON CONFLICT(account_id, entity, source_key) DO UPDATE SET capsule_id = excluded.capsule_id, run_id = excluded.run_id`,
-		r.accountID, id)
+	_, err := r.j.exec(ctx, tx, sqlRememberOp, r.accountID, id)
 	return err
 }
 
@@ -245,28 +239,47 @@ func (r *Run) MarkFailed(ctx context.Context, id int64, msg string) error {
 }
 
 func (r *Run) markFailed(ctx context.Context, tx *sql.Tx, id int64, msg string) error {
-	return r.transition(ctx, tx, id, Failed, []State{Sending, Pending}, `message = ?`, msg)
+	return r.transition(ctx, tx, id, Failed, []State{Sending, Pending}, setFailed, msg)
 }
 
 // MarkPending puts a sending operation back: after a 429, or when
 // reconciliation proved nothing was stored.
 func (r *Run) MarkPending(ctx context.Context, id int64) error {
 	return r.j.write(ctx, func(tx *sql.Tx) error {
-		return r.transition(ctx, tx, id, Pending, []State{Sending}, `message = ''`)
+		return r.transition(ctx, tx, id, Pending, []State{Sending}, setPending)
 	})
 }
 
-// transition moves op id to state to if it is in one of from, setting the
-// extra columns in set (a SQL fragment with placeholders args).
+// The columns each transition sets besides state; fixed fragments so that
+// their statements can be prepared at Open.
+const (
+	setSending = `method = ?, path = ?, body = ?, body_hash = ?, previous = ?, attempts = attempts + 1, message = ''`
+	setDone    = `capsule_id = ?, message = '', seq = (SELECT coalesce(max(seq), 0) + 1 FROM ops WHERE run_id = ?)`
+	setFailed  = `message = ?`
+	setPending = `message = ''`
+
+	sqlCountRequest = `UPDATE runs SET requests = requests + 1 WHERE id = ?`
+	sqlRememberOp   = `INSERT INTO ids(account_id, entity, source_key, capsule_id, run_id)
+		SELECT ?, entity, source_key, capsule_id, run_id FROM ops WHERE id = ? AND source_key != '' AND action != 'delete'
+		ON CONFLICT(account_id, entity, source_key) DO UPDATE SET capsule_id = excluded.capsule_id, run_id = excluded.run_id`
+)
+
+func transitionSQL(set string) string {
+	return `UPDATE ops SET state = ?, updated = ?, ` + set + ` WHERE id = ? AND run_id = ? AND state IN (?, ?)`
+}
+
+// hotWrites are the statements of the marks, prepared at Open.
+func hotWrites() []string {
+	return []string{transitionSQL(setSending), transitionSQL(setDone), transitionSQL(setFailed),
+		transitionSQL(setPending), sqlCountRequest, sqlRememberOp}
+}
+
+// transition moves op id to state to if it is in one of from (at most two),
+// setting the extra columns in set with args.
 func (r *Run) transition(ctx context.Context, tx *sql.Tx, id int64, to State, from []State, set string, args ...any) error {
-	q := `UPDATE ops SET state = ?, updated = ?`
-	if set != "" {
-		q += ", " + set
-	}
-	q += ` WHERE id = ? AND run_id = ? AND state IN (?, ?)`
 	all := append([]any{to, r.j.stamp()}, args...)
 	all = append(all, id, r.ID, from[0], from[len(from)-1])
-	res, err := tx.ExecContext(ctx, q, all...)
+	res, err := r.j.exec(ctx, tx, transitionSQL(set), all...)
 	if err != nil {
 		return fmt.Errorf("marking operation %d %s: %w", id, to, err)
 	}
@@ -297,7 +310,7 @@ func (r *Run) Ops(ctx context.Context, states ...State) ([]Op, error) {
 		q += ` AND state IN (SELECT value FROM json_each(?))`
 		args = append(args, string(b))
 	}
-	rows, err := r.j.r.QueryContext(ctx, q+` ORDER BY id`, args...)
+	rows, err := r.j.query(ctx, q+` ORDER BY id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("listing operations of run %d: %w", r.ID, err)
 	}
@@ -315,7 +328,7 @@ func (r *Run) Ops(ctx context.Context, states ...State) ([]Op, error) {
 
 // Op returns one operation of the run.
 func (r *Run) Op(ctx context.Context, id int64) (Op, error) {
-	op, err := r.scanOp(r.j.r.QueryRowContext(ctx, opSelect+` WHERE id = ? AND run_id = ?`, id, r.ID))
+	op, err := r.scanOp(r.j.queryRow(ctx, opSelect+` WHERE id = ? AND run_id = ?`, id, r.ID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Op{}, fmt.Errorf("operation %d: %w in run %d", id, ErrNotFound, r.ID)
 	}
