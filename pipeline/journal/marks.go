@@ -124,4 +124,3 @@ func (r *Run) checkRunning(ctx context.Context, tx *sql.Tx) error {
 	}
 	return nil
 }
-
