@@ -25,15 +25,21 @@ or point --base-url at a sandbox started with its own token`)
 type accountOptions struct {
 	baseURL string
 	getenv  func(string) string // os.Getenv; a seam for tests
-	cmd     *cobra.Command      // its context may carry overrides (withEnv)
 }
 
-// addAccountFlags registers --base-url on cmd.
+// addAccountFlags registers --base-url on cmd. Variables are read from the
+// command context's overrides (withEnv) before getenv.
 func addAccountFlags(cmd *cobra.Command, o *accountOptions) {
-	if o.getenv == nil {
-		o.getenv = os.Getenv
+	base := o.getenv
+	if base == nil {
+		base = os.Getenv
 	}
-	o.cmd = cmd
+	o.getenv = func(name string) string {
+		if v, ok := envFrom(cmd.Context())[name]; ok {
+			return v
+		}
+		return base(name)
+	}
 	cmd.Flags().StringVar(&o.baseURL, "base-url", "",
 		"Capsule API root (env "+envBaseURL+", default "+capsule.DefaultBaseURL+")")
 }
@@ -43,23 +49,10 @@ func (o *accountOptions) resolvedBaseURL() string {
 	if o.baseURL != "" {
 		return o.baseURL
 	}
-	if v := o.env(envBaseURL); v != "" {
+	if v := o.getenv(envBaseURL); v != "" {
 		return v
 	}
 	return capsule.DefaultBaseURL
-}
-
-// env reads a variable: the command context's overrides first, then getenv.
-func (o *accountOptions) env(name string) string {
-	if o.cmd != nil {
-		if v, ok := envFrom(o.cmd.Context())[name]; ok {
-			return v
-		}
-	}
-	if o.getenv == nil {
-		o.getenv = os.Getenv
-	}
-	return o.getenv(name)
 }
 
 // newClient builds a client from the flags and CAPSULE_TOKEN. A missing
@@ -68,7 +61,7 @@ func (o *accountOptions) newClient(extra ...capsule.Option) (*capsule.Client, er
 	if o.getenv == nil {
 		o.getenv = os.Getenv
 	}
-	token := o.env(envToken)
+	token := o.getenv(envToken)
 	if token == "" {
 		return nil, usageError(errNoToken)
 	}
