@@ -21,14 +21,30 @@ var demoEntities = []string{"parties", "opportunities", "entries", "tasks"}
 // demoFormats are the export formats, by extension.
 var demoFormats = []string{".csv", ".xlsx", ".parquet"}
 
-func (d *demo) exportPath(entity, ext string) string {
-	return filepath.Join(d.dir, "export", entity+ext)
+// demoWorkbook is the XLSX export: one workbook, a sheet per entity.
+const demoWorkbook = "capsule.xlsx"
+
+// exportPath is the file holding entity in the format of ext, and the
+// sheet to read (XLSX).
+func (d *demo) exportPath(entity, ext string) (path, sheet string) {
+	if ext == ".xlsx" {
+		return filepath.Join(d.dir, "export", demoWorkbook), entity
+	}
+	return filepath.Join(d.dir, "export", entity+ext), ""
 }
 
 func (d *demo) export() error {
 	for _, ext := range demoFormats {
+		if ext == ".xlsx" {
+			path, _ := d.exportPath("", ext)
+			if _, err := d.run(ExitOK, nil, "export", "--entity", strings.Join(demoEntities, ","), "--output", path); err != nil {
+				return err
+			}
+			continue
+		}
 		for _, e := range demoEntities {
-			if _, err := d.run(ExitOK, nil, "export", "--entity", e, "--output", d.exportPath(e, ext)); err != nil {
+			path, _ := d.exportPath(e, ext)
+			if _, err := d.run(ExitOK, nil, "export", "--entity", e, "--output", path); err != nil {
 				return err
 			}
 		}
@@ -42,13 +58,16 @@ type exported struct {
 	rows []map[string]string
 }
 
-func readExport(path string) (*exported, error) {
-	r, err := files.Open(path, files.Options{})
+func readExport(path, sheet string) (*exported, error) {
+	r, err := files.Open(path, files.Options{Sheet: sheet})
 	if err != nil {
 		return nil, err
 	}
 	defer r.Close()
 	x := &exported{path: path}
+	if sheet != "" {
+		x.path += " sheet " + sheet
+	}
 	names := r.Header().Names()
 	for {
 		rec, err := r.Read()
