@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -70,6 +71,11 @@ func runDemo(ctx context.Context, opts *demoOptions, streams *IO) error {
 		return usageError(err)
 	}
 	d := &demo{out: streams.Out, dir: dir, samples: filepath.Join(dir, "samples")}
+	for _, sub := range demoOwned {
+		if err := os.MkdirAll(filepath.Join(dir, sub), 0o755); err != nil {
+			return err
+		}
+	}
 	if err := samples.WriteTo(d.samples); err != nil {
 		return fmt.Errorf("copying the samples: %w", err)
 	}

@@ -16,6 +16,9 @@ func hubspotContacts(w *world, path string) error {
 		"Job Title", "Company Name", "Website URL", "City", "State/Region", "Country/Region", "Lifecycle Stage",
 		"Contact owner", "Create Date", "Marketing contact status"}}
 	stages := []string{"subscriber", "lead", "lead", "marketingqualifiedlead", "salesqualifiedlead", "opportunity", "customer", "customer"}
+	// The website comes from HubSpot's company record: the same for every
+	// contact of a company, but written differently from company to company.
+	sites := map[*company]string{}
 	for i := range 150 {
 		reg := "US"
 		if i%5 == 4 {
@@ -32,7 +35,10 @@ func hubspotContacts(w *world, path string) error {
 		var org, site, city, state, country string
 		if c != nil {
 			org, city, state, country = c.name, c.city, c.state, c.country
-			site = pick(r, []string{"www." + c.domain, "https://" + c.domain, c.domain})
+			if sites[c] == "" {
+				sites[c] = pick(r, []string{"www." + c.domain, "https://" + c.domain, c.domain})
+			}
+			site = sites[c]
 			if r.IntN(8) == 0 {
 				org += " " // trailing space, as typed
 			}
