@@ -80,11 +80,20 @@ func readExport(path, sheet string) (*exported, error) {
 		row := make(map[string]string, len(names))
 		for i, n := range names {
 			if i < len(rec.Values) {
-				row[n] = rec.Values[i].Text()
+				row[n] = unguard(rec.Values[i].Text())
 			}
 		}
 		x.rows = append(x.rows, row)
 	}
+}
+
+// unguard takes off the quote a CSV export puts before text a spreadsheet
+// would run as a formula ("'+442079460018"), as the importer does.
+func unguard(s string) string {
+	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(s[1])) {
+		return s[1:]
+	}
+	return s
 }
 
 // find returns the first row whose column col equals value, ignoring case.
