@@ -33,7 +33,6 @@ type Journal struct {
 	ws, rs *stmts   // prepared statements of w and r
 	lock   *os.File // holds the process lock; nil WithoutLock
 	now    func() time.Time
-	synced bool
 }
 
 // Option configures Open.
@@ -111,7 +110,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Journal, error) {
 		}
 		return nil, fmt.Errorf("locking journal %s: %w", abs, err)
 	}
-	j := &Journal{path: abs, now: cfg.now, synced: cfg.sync == "FULL", lock: lock}
+	j := &Journal{path: abs, now: cfg.now, lock: lock}
 	// SQLite creates the -wal and -shm files with the database file's mode,
 	// so creating the main file 0600 first keeps all three private.
 	j.w, err = sql.Open("sqlite", dsn(abs, cfg, false))
