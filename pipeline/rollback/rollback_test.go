@@ -109,7 +109,7 @@ func (e *env) view(t *testing.T, id string) string {
 // organisation, a person in it, an opportunity, a note, and an update of
 // an existing person (job title, an added email, a tag).
 type fakeImport struct {
-	runID                        int64
+	runID                       int64
 	org, person, opp, note, upd string
 }
 
