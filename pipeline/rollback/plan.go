@@ -51,7 +51,21 @@ func (s Step) String() string {
 	if s.Action == journal.Update {
 		verb = "restore"
 	}
-	return fmt.Sprintf("%s %s %s (%s)", verb, strings.TrimSuffix(s.Entity, "s"), s.CapsuleID, s.Key)
+	return fmt.Sprintf("%s %s %s (%s)", verb, singular(s.Entity), s.CapsuleID, s.Key)
+}
+
+func singular(entity string) string {
+	switch entity {
+	case "people":
+		return "person"
+	case "parties":
+		return "party"
+	case "opportunities":
+		return "opportunity"
+	case "entries":
+		return "entry"
+	}
+	return strings.TrimSuffix(entity, "s")
 }
 
 // Plan is what a rollback of one run will do.

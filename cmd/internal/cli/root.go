@@ -83,6 +83,7 @@ Against a real account, set CAPSULE_TOKEN to a personal access token
 		newSandboxCmd(streams),
 		newPreviewCmd(streams),
 		newAuthCmd(streams),
+		newRunsCmd(streams),
 	)
 	return root
 }
