@@ -89,6 +89,11 @@
 // unchanged, skipped, rejected, failed, pending and in-doubt per entity,
 // with the requests spent (MarkSending counts writes; AddRequests reads).
 //
+// Errors callers act on: *UnfinishedRunError, *IncompleteRunError,
+// *SchemaVersionError, *LockedError, *TransitionError (a mark the protocol
+// forbids, e.g. done without sending), ErrNotFound, ErrRunClosed (changes
+// to a finished or abandoned run).
+//
 // Every method is safe for concurrent use. Times are stored as UTC Unix
 // nanoseconds; inject a clock with WithClock in tests.
 package journal

@@ -120,6 +120,9 @@ func (e *IncompleteRunError) Error() string {
 // ErrNotFound is returned for an unknown run or operation.
 var ErrNotFound = errors.New("not found")
 
+// ErrRunClosed refuses changes to a finished or abandoned run.
+var ErrRunClosed = errors.New("run is closed")
+
 // BeginRun resumes the unfinished run with the same fingerprint, or starts a
 // new one. An unfinished run with another fingerprint is refused with
 // *UnfinishedRunError; AbandonRun is the way past it.
