@@ -186,13 +186,16 @@ func (w *worker) do(ctx context.Context, s Step, op journal.Op) error {
 	}
 	var er *capsule.ErrorResponse
 	var rl *capsule.RateLimitError
+	// Capsule answered: record it even if the user pressed Ctrl-C meanwhile,
+	// so the resumed rollback does not send it again.
+	mctx := context.WithoutCancel(ctx)
 	switch {
 	case err == nil:
-		if err := w.run.MarkDone(ctx, op.ID, s.CapsuleID); err != nil {
+		if err := w.run.MarkDone(mctx, op.ID, s.CapsuleID); err != nil {
 			return err
 		}
 		if s.Action == journal.DeleteItem {
-			if err := w.forget(ctx, s); err != nil {
+			if err := w.forget(mctx, s); err != nil {
 				return err
 			}
 		}

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/capsule-etl/capsule-etl/capsule"
@@ -19,12 +20,14 @@ import (
 )
 
 type runsEnv struct {
-	sb      *sandbox.Server
-	c       *capsule.Client
-	base    string
-	dir     string
-	journal string
-	bob     string // the existing person the import updated
+	sb       *sandbox.Server
+	c        *capsule.Client
+	base     string
+	dir      string
+	journal  string
+	bob      string // the existing person the import updated
+	mu       sync.Mutex
+	onDelete func() // called after the sandbox answered a DELETE
 }
 
 func (e *runsEnv) do(t *testing.T, method, path string, body any) map[string]any {
@@ -54,9 +57,18 @@ func (e *runsEnv) bobView(t *testing.T) string {
 func newRunsEnv(t *testing.T) *runsEnv {
 	t.Helper()
 	sb := sandbox.New()
-	hs := httptest.NewServer(sb)
+	e := &runsEnv{sb: sb, dir: t.TempDir()}
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sb.ServeHTTP(w, r)
+		e.mu.Lock()
+		f := e.onDelete
+		e.mu.Unlock()
+		if r.Method == http.MethodDelete && f != nil {
+			f()
+		}
+	}))
 	t.Cleanup(hs.Close)
-	e := &runsEnv{sb: sb, base: hs.URL + sandbox.APIPrefix, dir: t.TempDir()}
+	e.base = hs.URL + sandbox.APIPrefix
 	e.journal = filepath.Join(e.dir, "people.csv"+journalSuffix)
 	var err error
 	if e.c, err = capsule.NewClient(capsule.WithBaseURL(e.base), capsule.WithToken(sandbox.DefaultToken)); err != nil {
@@ -196,5 +208,41 @@ func TestRunsJournalDiscovery(t *testing.T) {
 				t.Fatalf("exit %d (want %d), output lacks %q:\n%s%s", code, tc.wantCode, tc.want, o.String(), er.String())
 			}
 		})
+	}
+}
+
+func TestRunsRollbackInterruptedResumes(t *testing.T) {
+	e := newRunsEnv(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	e.mu.Lock()
+	e.onDelete = cancel // Ctrl-C right after the first delete
+	e.mu.Unlock()
+	args := []string{"runs", "rollback", "1", "--yes", "--journal", e.journal}
+	var o, er bytes.Buffer
+	if code := Run(ctx, args, &IO{In: strings.NewReader(""), Out: &o, ErrOut: &er}); code != ExitInterrupted {
+		t.Fatalf("interrupted rollback: exit %d, want %d\n%s%s", code, ExitInterrupted, o.String(), er.String())
+	}
+	if got := e.sb.Stats().Records["parties"]; got != 2 {
+		t.Fatalf("after the interrupt: parties = %d, want 2 (one deleted)", got)
+	}
+	e.mu.Lock()
+	e.onDelete = nil
+	e.mu.Unlock()
+	deletesBefore := e.sb.Stats().Requests["DELETE"]
+	o.Reset()
+	er.Reset()
+	if code := Run(context.Background(), args, &IO{In: strings.NewReader(""), Out: &o, ErrOut: &er}); code != ExitOK {
+		t.Fatalf("resumed rollback: exit %d\n%s%s", code, o.String(), er.String())
+	}
+	// The delete cut off by the interrupt is either recorded done or in
+	// doubt; an in-doubt delete is sent again and its 404 counts as done.
+	if got := e.sb.Stats().Requests["DELETE"] - deletesBefore; got < 1 || got > 2 {
+		t.Errorf("resumed rollback sent %d deletes, want 1, or 2 when the first was in doubt", got)
+	}
+	if !strings.Contains(o.String(), "Rolled back run 1") || strings.Contains(o.String(), " 1 failed") {
+		t.Errorf("resumed rollback summary:\n%s", o.String())
+	}
+	if got, bob := e.sb.Stats().Records["parties"], e.bobView(t); got != 1 || bob != "Engineer 1" {
+		t.Errorf("after resume: parties %d, Bob %q; want 1 and \"Engineer 1\"", got, bob)
 	}
 }
