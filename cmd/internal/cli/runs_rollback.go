@@ -43,8 +43,9 @@ journal, is unfinished.
 The token must be the account's the run wrote to (CAPSULE_TOKEN or 'auth login').
 On a terminal the rollback asks for confirmation; elsewhere pass --yes.
 
-Exit status: 0 done (or nothing to do); 1 some steps failed or a refusal;
-2 usage; 130 interrupted (run again to resume).`,
+Exit status: 0 done (or nothing to do); 1 some steps failed, or a run is
+unfinished; 2 usage, unknown run, or a token of another account than the run's;
+130 interrupted (run again to resume).`,
 		Example: `  capsule-etl runs rollback 3 --dry-run
   capsule-etl runs rollback 3 --journal people.csv.capsule-etl.db --yes`,
 		Args: func(cmd *cobra.Command, args []string) error {
