@@ -95,6 +95,21 @@
 // Use WithRand(rand.New(rand.NewPCG(1, 2))) for a repeatable sequence.
 // faults_injected in the stats counts both kinds.
 //
+// # OAuth 2
+//
+// Outside /api/v2, like Capsule: GET /oauth/authorise approves at once
+// (no login page) and redirects to redirect_uri with code and state (or
+// error=...); a bad redirect_uri gets 400 instead. POST /oauth/token
+// (form) takes grant_type=authorization_code (client_id and redirect_uri
+// must match the authorisation, code_verifier must match an S256
+// code_challenge when one was given; codes are single-use, 10 minutes) and
+// grant_type=refresh_token (rotated: the old refresh token is spent), and
+// answers {access_token, token_type "bearer", expires_in, refresh_token,
+// scope "read write", subdomain}. Issued access tokens authenticate as the
+// seed's first user until they expire (WithOAuthTokenLifetime, default
+// DefaultOAuthLifetime, 604799 s). POST /oauth/token/revoke (token=...)
+// revokes an access token, or a refresh token and every access token.
+//
 // # Inspection
 //
 // Outside /api/v2 and without auth: GET /_sandbox/stats returns
