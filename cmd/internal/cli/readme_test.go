@@ -245,10 +245,12 @@ func runServing(ctx context.Context, args []string, streams *IO, out *syncBuffer
 	}
 }
 
+// clip shortens long output for a failure message, keeping its end, where
+// the error is.
 func clip(s string) string {
-	const max = 3000
-	if len(s) > max {
-		return s[:max] + "\n[...]"
+	const head, tail = 800, 2500
+	if len(s) > head+tail {
+		return s[:head] + "\n[...]\n" + s[len(s)-tail:]
 	}
 	return s
 }
