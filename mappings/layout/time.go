@@ -8,4 +8,6 @@ import (
 
 type timeT = time.Time
 
-func dateTime(d capsule.Date) time.Time { return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC) }
+func dateTime(d capsule.Date) time.Time {
+	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC)
+}
