@@ -52,8 +52,8 @@ type ExportOptions struct {
 	Overlap        time.Duration // re-read window below the cursor (DefaultOverlap when 0 and StatePath or Since is set)
 	IncludeDeleted bool
 
-	TempDir  string                          // where the spool lives ("" = os.TempDir(); it is unlinked at once)
-	Counter  *RequestCounter                 // counts requests for the summary (optional)
+	TempDir  string                           // where the spool lives ("" = os.TempDir(); it is unlinked at once)
+	Counter  *RequestCounter                  // counts requests for the summary (optional)
 	Progress func(entity string, records int) // called as records arrive (optional)
 	Now      func() time.Time
 }

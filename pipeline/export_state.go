@@ -16,7 +16,7 @@ import (
 // renamed into place, so a failed or killed run exports the same changes
 // again next time.
 type ExportState struct {
-	Version  int                     `json:"version"`
+	Version  int                      `json:"version"`
 	Entities map[string]*ExportCursor `json:"entities"`
 }
 
