@@ -69,7 +69,8 @@
 //     [{id: ID}]; party, opportunity, kase (Project column) by name.
 //   - tasks: match [{id: ID}]; category, owner, party, opportunity, kase by name.
 //
-// List items keep the exported text (transform [trim] instead of the
+// Text columns take off the CSV formula guard (transform unguard). List
+// items keep the exported text (transform [unguard, trim] instead of the
 // automatic email/phone/url/country normalisation), so Eval of an exported
 // row gives the record's writable fields. Matching on id makes a re-import
 // into the same account update (or leave unchanged); in another account the

@@ -63,31 +63,31 @@ func MappingYAML(entity string, header *formats.Header, opts ...Option) ([]byte,
 		g.line(2, `when: "{Type} == 'organisation'"`)
 		g.line(2, "match: [{id: ID}, name]")
 		g.line(2, "fields:")
-		g.col("name", "Name")
+		g.text("name", "Name")
 		g.partyCommon()
 		g.line(1, "person:")
 		g.line(2, "entity: person")
 		g.line(2, `when: "{Type} == 'person'"`)
 		g.line(2, "match: [{id: ID}, email]")
 		g.line(2, "fields:")
-		g.col("title", "Title")
-		g.col("firstName", "First Name")
-		g.col("lastName", "Last Name")
-		g.col("jobTitle", "Job Title")
+		g.text("title", "Title")
+		g.text("firstName", "First Name")
+		g.text("lastName", "Last Name")
+		g.text("jobTitle", "Job Title")
 		// By name: an import into another account links to the organisation
 		// created from the same file (organisations are written first).
-		g.col("organisation", "Organisation")
+		g.text("organisation", "Organisation")
 		g.partyCommon()
 	case Opportunities:
 		g.line(1, "opportunity:")
 		g.line(2, "entity: opportunity")
 		g.line(2, "match: [{id: ID}]")
 		g.line(2, "fields:")
-		g.col("name", "Name")
-		g.col("description", "Description")
-		g.col("party", "Party")
+		g.text("name", "Name")
+		g.text("description", "Description")
+		g.text("party", "Party")
 		if g.has("Milestone") {
-			g.line(3, "milestone: {column: %s, pipeline: %s}", q("Milestone"), q("{Pipeline}"))
+			g.line(3, "milestone: {column: %s, pipeline: %s, transform: [unguard]}", q("Milestone"), q("{Pipeline}"))
 		}
 		if g.has("Value") && g.has("Currency") {
 			g.line(3, "value: {amount: {column: Value, type: decimal}, currency: {column: Currency}}")
@@ -96,23 +96,23 @@ func MappingYAML(entity string, header *formats.Header, opts ...Option) ([]byte,
 		g.col("probability", "Probability")
 		g.col("duration", "Duration")
 		g.col("durationBasis", "Duration Basis")
-		g.col("lostReason", "Lost Reason")
-		g.col("owner", "Owner")
-		g.col("team", "Team")
+		g.text("lostReason", "Lost Reason")
+		g.text("owner", "Owner")
+		g.text("team", "Team")
 		g.tagsFields()
 	case Kases:
 		g.line(1, "project:")
 		g.line(2, "entity: project")
 		g.line(2, "match: [{id: ID}]")
 		g.line(2, "fields:")
-		g.col("name", "Name")
-		g.col("description", "Description")
-		g.col("party", "Party")
-		g.col("opportunity", "Opportunity")
+		g.text("name", "Name")
+		g.text("description", "Description")
+		g.text("party", "Party")
+		g.text("opportunity", "Opportunity")
 		g.col("status", "Status")
 		g.col("expectedCloseOn", "Expected Close On")
-		g.col("owner", "Owner")
-		g.col("team", "Team")
+		g.text("owner", "Owner")
+		g.text("team", "Team")
 		g.tagsFields()
 	case Entries:
 		g.line(1, "note:")
@@ -124,7 +124,7 @@ func MappingYAML(entity string, header *formats.Header, opts ...Option) ([]byte,
 		}
 		g.line(2, "match: [{id: ID}]")
 		g.line(2, "fields:")
-		g.col("content", "Content")
+		g.text("content", "Content")
 		g.col("entryAt", "Entry At")
 		g.links()
 	case Tasks:
@@ -132,13 +132,13 @@ func MappingYAML(entity string, header *formats.Header, opts ...Option) ([]byte,
 		g.line(2, "entity: task")
 		g.line(2, "match: [{id: ID}]")
 		g.line(2, "fields:")
-		g.col("description", "Description")
-		g.col("detail", "Detail")
+		g.text("description", "Description")
+		g.text("detail", "Detail")
 		g.col("dueOn", "Due On")
 		g.col("dueTime", "Due Time")
 		g.col("status", "Status")
-		g.col("category", "Category")
-		g.col("owner", "Owner")
+		g.text("category", "Category")
+		g.text("owner", "Owner")
 		g.links()
 	default:
 		return nil, fmt.Errorf("unknown entity %q: use %s", entity, strings.Join(All, ", "))
@@ -163,22 +163,30 @@ func (g *gen) line(indent int, format string, args ...any) {
 
 func (g *gen) has(col string) bool { _, ok := g.h.Index(col); return ok }
 
-// col maps a plain column when the file has it.
+// col maps a typed column (date, number, enum) when the file has it.
 func (g *gen) col(field, column string) {
 	if g.has(column) {
 		g.line(3, "%s: {column: %s}", field, q(column))
 	}
 }
 
+// text maps a text column when the file has it, taking off the ' the CSV
+// writer put before formula-looking text.
+func (g *gen) text(field, column string) {
+	if g.has(column) {
+		g.line(3, "%s: {column: %s, transform: [unguard]}", field, q(column))
+	}
+}
+
 // kept is a value source that keeps the exported text as it is: the
-// explicit trim replaces the automatic email/phone/url/country
+// explicit transforms replace the automatic email/phone/url/country
 // normalisation, so a round trip gives back the stored values.
-func kept(column string) string { return "{column: " + q(column) + ", transform: [trim]}" }
+func kept(column string) string { return "{column: " + q(column) + ", transform: [unguard, trim]}" }
 
 func (g *gen) partyCommon() {
-	g.col("about", "About")
-	g.col("owner", "Owner")
-	g.col("team", "Team")
+	g.text("about", "About")
+	g.text("owner", "Owner")
+	g.text("team", "Team")
 	g.list("emailAddresses", `^Email (\d+)$`, func(n string) string {
 		return fmt.Sprintf("{address: %s, type: {column: %s}}", kept("Email "+n), q("Email "+n+" Type"))
 	}, "Email %s Type")
@@ -240,7 +248,7 @@ func (g *gen) list(field, pattern string, item func(n string) string, typeCol st
 
 func (g *gen) tagsFields() {
 	if g.has("Tags") {
-		g.line(3, `tags: {column: Tags, split: ";", transform: [trim]}`)
+		g.line(3, `tags: {column: Tags, split: ";", transform: [unguard, trim]}`)
 	}
 	var custom []string
 	for _, name := range g.h.Names() {
@@ -254,7 +262,7 @@ func (g *gen) tagsFields() {
 	g.line(3, "fields:")
 	for _, col := range custom {
 		name := strings.TrimSpace(col[len(FieldPrefix):])
-		typ := ""
+		typ := ", transform: [unguard]"
 		switch g.cfg.types[name] {
 		case "number":
 			typ = ", type: decimal"
@@ -268,9 +276,9 @@ func (g *gen) tagsFields() {
 }
 
 func (g *gen) links() {
-	g.col("party", "Party")
-	g.col("opportunity", "Opportunity")
-	g.col("kase", "Project")
+	g.text("party", "Party")
+	g.text("opportunity", "Opportunity")
+	g.text("kase", "Project")
 }
 
 // q quotes text as a YAML double-quoted scalar (JSON strings are valid
