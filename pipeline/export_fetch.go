@@ -164,8 +164,12 @@ func (x *exporter) fetchDeleted(ctx context.Context, f *fetched, cur *ExportCurs
 	if since.IsZero() {
 		if cur.UpdatedAt.IsZero() && x.opt.StatePath != "" {
 			// First incremental run: a full export has nothing to report
-			// as deleted; start the deleted cursor now.
-			f.delWin.next = x.start.Add(-time.Second)
+			// as deleted. The deleted cursor starts at the newest change
+			// seen (server time), else at the start of the run.
+			f.delWin.next = f.win.next
+			if f.delWin.next.IsZero() {
+				f.delWin.next = x.start.Add(-time.Second)
+			}
 			return nil
 		}
 		since = time.Unix(0, 0).UTC()
