@@ -82,6 +82,14 @@ type EntitySummary struct {
 // exists and Overwrite is false.
 var ErrOutputExists = formats.ErrExists
 
+// OptionError is returned (before any request) for options that cannot
+// work: no output, unknown format or entity, several entities outside XLSX,
+// a mapping without an exportable record. Commands report it as a usage error.
+type OptionError struct{ Err error }
+
+func (e *OptionError) Error() string { return e.Err.Error() }
+func (e *OptionError) Unwrap() error { return e.Err }
+
 // DeletedPath is the companion file of deleted records for output:
 // "out/parties.csv" -> "out/parties.deleted.csv".
 func DeletedPath(output string) string {
@@ -118,7 +126,7 @@ func Export(ctx context.Context, c *capsule.Client, opt ExportOptions) (*ExportS
 	requests0 := opt.Counter.Count()
 	entities, exp, err := x.plan()
 	if err != nil {
-		return nil, err
+		return nil, &OptionError{Err: err}
 	}
 	if err := x.checkOutputs(); err != nil {
 		return nil, err

@@ -99,7 +99,10 @@ func runExport(ctx context.Context, o *exportOptions, streams *IO) error {
 	eo.Progress = prog.update
 	sum, err := pipeline.Export(ctx, c, eo)
 	prog.finish()
+	var optErr *pipeline.OptionError
 	switch {
+	case errors.As(err, &optErr):
+		return usageError(fmt.Errorf("%w\nRun 'capsule-etl export --help' for usage", err))
 	case errors.Is(err, pipeline.ErrOutputExists):
 		return usageError(fmt.Errorf("%w: add --overwrite to replace it, or choose another --output", err))
 	case err != nil && ctx.Err() != nil:
