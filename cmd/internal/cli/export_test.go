@@ -119,3 +119,18 @@ func TestExportCommandIncremental(t *testing.T) {
 		t.Errorf("second run: code %d (%s), state changed %v", code, errOut, string(before) != string(after))
 	}
 }
+
+func TestExportCommandInterrupted(t *testing.T) {
+	url := exportSandbox(t)
+	out := filepath.Join(t.TempDir(), "parties.csv")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // as if SIGINT arrived before the first page
+	var stdout, stderr strings.Builder
+	code := Run(ctx, []string{"export", "--entity", "parties", "-o", out, "--base-url", url}, &IO{In: strings.NewReader(""), Out: &stdout, ErrOut: &stderr})
+	if code != ExitInterrupted {
+		t.Fatalf("code %d (%s), want %d", code, stderr.String(), ExitInterrupted)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("output exists after an interrupted export: %v", err)
+	}
+}
