@@ -66,7 +66,8 @@ const DefaultOverlap = 5 * time.Minute
 // ExportSummary is what a run did, for the summary line.
 type ExportSummary struct {
 	Entities    []EntitySummary
-	DeletedFile string // "" when none was written
+	DeletedFile string   // "" when none was written
+	Warnings    []string // with a mapping: parts of it the reverse direction leaves out
 	Requests    int64
 	Elapsed     time.Duration
 }
@@ -154,6 +155,11 @@ func Export(ctx context.Context, c *capsule.Client, opt ExportOptions) (*ExportS
 		}
 	}
 	sum := &ExportSummary{}
+	if exp != nil {
+		for _, w := range exp.Warnings {
+			sum.Warnings = append(sum.Warnings, w.Error())
+		}
+	}
 	if err := x.write(all, exp, sum); err != nil {
 		return nil, err
 	}

@@ -159,3 +159,61 @@ func TestIncrementalStateNotAdvancedOnFailure(t *testing.T) {
 		t.Errorf("after the failed run the change is exported as %v", got)
 	}
 }
+
+// Entries have no since on the API: an incremental run pages them newest
+// first, keeps the new ones and stops at the window; tasks use since.
+func TestIncrementalEntriesAndTasks(t *testing.T) {
+	clock := &manualClock{t: time.Now().UTC().Truncate(time.Second)}
+	a := startSandbox(t, sandbox.WithClock(clock.now))
+	sd := seedAccount(t, a.c)
+	ctx := context.Background()
+	dir := t.TempDir()
+	state := filepath.Join(dir, "state.json")
+	run := func(name string) string {
+		t.Helper()
+		out := filepath.Join(dir, name+".xlsx")
+		if _, err := Export(ctx, a.c, ExportOptions{Entities: []string{layout.Entries, layout.Tasks}, Output: out, StatePath: state, Now: clock.now}); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	sheetIDs := func(path, sheet string) []int64 {
+		h, recs := readAll(t, path, files.Options{Sheet: sheet})
+		i, _ := h.Index("ID")
+		var ids []int64
+		for _, r := range recs {
+			ids = append(ids, r.Values[i].Int())
+			if r.Values[i].Int() == 0 {
+				ids[len(ids)-1] = int64(r.Values[i].Float())
+			}
+		}
+		slices.Sort(ids)
+		return ids
+	}
+	first := run("first")
+	if got := sheetIDs(first, layout.Entries); len(got) != len(sd.entries) {
+		t.Fatalf("first run entries %v, want %v", got, sd.entries)
+	}
+	clock.advance(10 * time.Minute)
+	note, _, err := a.c.Entries.Create(ctx, &capsule.Entry{Type: s("note"), Content: s("new"), Party: capsule.PartyID(sd.orgs[0])})
+	if err != nil {
+		t.Fatal(err)
+	}
+	due, _ := capsule.ParseDate("2027-05-01")
+	task, _, err := a.c.Tasks.Create(ctx, &capsule.Task{Description: s("new task"), DueOn: capsule.Some(due)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock.advance(time.Minute)
+	before := a.run.Server.Stats().Routes["GET /entries"]
+	second := run("second")
+	if got := sheetIDs(second, layout.Entries); !slices.Equal(got, []int64{note.ID}) {
+		t.Errorf("incremental entries %v, want [%d]", got, note.ID)
+	}
+	if got := sheetIDs(second, layout.Tasks); !slices.Equal(got, []int64{task.ID}) {
+		t.Errorf("incremental tasks %v, want [%d]", got, task.ID)
+	}
+	if n := a.run.Server.Stats().Routes["GET /entries"] - before; n > 1 {
+		t.Errorf("%d entry pages read, want 1", n)
+	}
+}

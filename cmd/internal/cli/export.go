@@ -196,6 +196,9 @@ func parseSince(s string) (time.Time, error) {
 }
 
 func printExportSummary(w io.Writer, sum *pipeline.ExportSummary, output string) {
+	for _, warn := range sum.Warnings {
+		fmt.Fprintf(w, "export: %s\n", warn)
+	}
 	var parts []string
 	for _, e := range sum.Entities {
 		p := fmt.Sprintf("%s %d", e.Entity, e.Written)

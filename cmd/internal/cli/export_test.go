@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/capsule-etl/capsule-etl/capsule"
 	"github.com/capsule-etl/capsule-etl/capsule/sandbox"
@@ -132,5 +133,32 @@ func TestExportCommandInterrupted(t *testing.T) {
 	}
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Errorf("output exists after an interrupted export: %v", err)
+	}
+}
+
+func TestExportProgressLogLines(t *testing.T) {
+	now := time.Date(2026, 11, 27, 2, 15, 0, 0, time.UTC)
+	var buf strings.Builder
+	p := newProgressLog(&buf, func() time.Time { return now })
+	steps := []struct {
+		advance time.Duration
+		n       int
+		want    int // log lines so far
+	}{
+		{time.Second, 100, 0},
+		{4 * time.Second, 200, 1},
+		{time.Second, 300, 1},
+		{5 * time.Second, 400, 2},
+	}
+	for _, s := range steps {
+		now = now.Add(s.advance)
+		p.update("parties", s.n)
+		if got := strings.Count(buf.String(), "\n"); got != s.want {
+			t.Fatalf("after %d records: %d log lines, want %d:\n%s", s.n, got, s.want, buf.String())
+		}
+	}
+	p.finish()
+	if !strings.Contains(buf.String(), "2026-11-27T02:15:05Z export: parties: 200 records so far\n") || strings.Contains(buf.String(), "\r") {
+		t.Errorf("log lines = %q", buf.String())
 	}
 }
