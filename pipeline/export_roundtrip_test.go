@@ -173,7 +173,7 @@ func milestoneByName(t *testing.T, c *capsule.Client, pipeline, name string) int
 
 // volatile keys differ between two accounts holding the same data.
 var volatile = map[string]bool{"id": true, "createdAt": true, "updatedAt": true, "lastContactedAt": true, "pictureURL": true,
-	"lastStageChangedAt": true, "tagId": true, "description_": true, "dataTag": true}
+	"lastStageChangedAt": true, "completedAt": true, "tagId": true, "description_": true, "dataTag": true}
 
 // snapshot lists an account's records of entity as canonical JSON lines
 // without ids and timestamps the account assigns, sorted.

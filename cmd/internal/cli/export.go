@@ -59,7 +59,8 @@ The state advances only after the output is complete. --since TIME (RFC 3339 or
 YYYY-MM-DD) exports changes after a fixed time instead.
 
 The output is written under a temporary name and renamed when complete, so it
-never appears half-written. Exit status: 0 done, 1 failed, 2 invalid usage (or the
+never appears half-written (a kill -9 during the final write can leave a hidden
+.NAME.tmp-* file beside it, safe to delete). Exit status: 0 done, 1 failed, 2 invalid usage (or the
 output exists: add --overwrite), 130 interrupted (nothing written, state unchanged).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
