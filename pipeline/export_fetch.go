@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/capsule-etl/capsule-etl/capsule"
@@ -27,6 +29,31 @@ type fetched struct {
 	deleted   []DeletedRow
 	delWin    *window
 	delSince  time.Time
+	scale     int // most digits after the point of a Decimal cell (Parquet)
+}
+
+// noteScale records the digits after the point of the decimal cells of a
+// record (opportunity values, number custom fields), so a Parquet
+// decimal column holds every value exactly.
+func (f *fetched) noteScale(amount capsule.Opt[float64], fields []capsule.CustomField) {
+	if a, ok := amount.Get(); ok {
+		f.scale = max(f.scale, decimals(strconv.FormatFloat(a, 'f', -1, 64)))
+	}
+	for _, cf := range fields {
+		if cf.Value.IsZero() || cf.Value.IsNull() || cf.Value.IsBool() {
+			continue
+		}
+		if _, err := cf.Value.Float(); err == nil {
+			f.scale = max(f.scale, decimals(cf.Value.String()))
+		}
+	}
+}
+
+func decimals(s string) int {
+	if i := strings.IndexByte(s, '.'); i >= 0 && !strings.ContainsAny(s, "eE") {
+		return len(s) - i - 1
+	}
+	return 0
 }
 
 // DeletedRow is one record reported by a deleted feed.
@@ -57,6 +84,7 @@ func (x *exporter) fetch(ctx context.Context, entity string) (*fetched, error) {
 		opts.Embed = recordEmbeds
 		err = collect(ctx, x, f, x.c.Parties.ListAll(ctx, opts), func(p *capsule.Party) (int64, time.Time) {
 			f.counts = f.counts.Max(layout.CountsOf(p))
+			f.noteScale(capsule.Opt[float64]{}, p.Fields)
 			return p.ID, p.UpdatedAt.Value().Time
 		})
 	case layout.Opportunities:
@@ -68,6 +96,7 @@ func (x *exporter) fetch(ctx context.Context, entity string) (*fetched, error) {
 		}
 		opts.Embed = recordEmbeds
 		err = collect(ctx, x, f, x.c.Opportunities.ListAll(ctx, opts), func(o *capsule.Opportunity) (int64, time.Time) {
+			f.noteScale(o.Value.Value().Amount, o.Fields)
 			return o.ID, o.UpdatedAt.Value().Time
 		})
 	case layout.Kases:
@@ -76,6 +105,7 @@ func (x *exporter) fetch(ctx context.Context, entity string) (*fetched, error) {
 		}
 		opts.Embed = recordEmbeds
 		err = collect(ctx, x, f, x.c.Projects.ListAll(ctx, opts), func(k *capsule.Kase) (int64, time.Time) {
+			f.noteScale(capsule.Opt[float64]{}, k.Fields)
 			return k.ID, k.UpdatedAt.Value().Time
 		})
 	case layout.Tasks:

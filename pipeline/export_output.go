@@ -127,6 +127,7 @@ func (x *exporter) writeEntity(out *output, f *fetched, me *mappingExport) (int,
 		}
 		header, kinds = l.Header(), l.Kinds()
 	}
+	out.opt.DecimalScale = max(2, f.scale)
 	w, err := out.sheet(f.entity, header, kinds)
 	if err != nil {
 		return 0, err
