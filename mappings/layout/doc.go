@@ -63,7 +63,8 @@
 //     the same file, which the importer writes first (organisations before
 //     people, across the file). The export writes organisations first too.
 //   - opportunities: match [{id: ID}]; party by name; milestone by name in
-//     the pipeline of the row's Pipeline column (pipeline: "{Pipeline}").
+//     the pipeline of the row's Pipeline column (pipeline: "{Pipeline}"),
+//     left out when the file has no Pipeline column.
 //   - kases (entity project): match [{id: ID}]; party and opportunity by name.
 //   - entries (entity note): only rows whose Type is note or blank; match
 //     [{id: ID}]; party, opportunity, kase (Project column) by name.

@@ -72,7 +72,7 @@ output exists: add --overwrite), 130 interrupted (nothing written, state unchang
 	f.StringVar(&opts.Record, "record", "", "with --mapping: the mapping record to export (default: the first person, else the richest)")
 	f.StringVar(&opts.Entity, "entity", "", "parties, opportunities, kases, entries or tasks (.xlsx: a comma list or all)")
 	f.StringVarP(&opts.Output, "output", "o", "", "the file to write (.csv .xlsx .parquet .jsonl), - for CSV on stdout")
-	f.StringVar(&opts.Since, "since", "", "only records changed after this time (RFC 3339 or YYYY-MM-DD)")
+	f.StringVar(&opts.Since, "since", "", "only records changed after this time, less --overlap (RFC 3339 or YYYY-MM-DD)")
 	f.BoolVar(&opts.Incremental, "incremental", false, "export the changes since the previous run recorded in --state")
 	f.StringVar(&opts.State, "state", "", "with --incremental: the state file (JSON, created on the first run)")
 	f.DurationVar(&opts.Overlap, "overlap", pipeline.DefaultOverlap, "re-read window below the cursor for late or same-second changes (records are not repeated)")
