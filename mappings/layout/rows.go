@@ -106,7 +106,6 @@ func PartyName(p capsule.PartyRef) string {
 	return strings.TrimSpace(p.FirstName.Value() + " " + p.LastName.Value())
 }
 
-
 func (l *Layout) party(r *rowBuilder, p *capsule.Party) {
 	r.id(p.ID)
 	r.opt(p.Type)
