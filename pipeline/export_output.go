@@ -137,7 +137,7 @@ func (x *exporter) writeEntity(out *output, f *fetched, me *mappingExport) (int,
 	emit := func(rec any) error {
 		var err error
 		if me != nil {
-			cells, err = me.row(rec)
+			cells, err = me.row(rec, f.pipelines)
 		} else {
 			cells, err = l.Row(rec, cells)
 		}
@@ -220,8 +220,10 @@ func newMappingExport(p *mappings.Program, record string) (*mappingExport, error
 }
 
 // row turns a record into cells through the mapping: the reverse direction
-// reads records as decoded JSON.
-func (me *mappingExport) row(rec any) ([]formats.Value, error) {
+// reads records as decoded JSON. An opportunity's milestone gets its
+// pipeline's name (pipelines: milestone id -> name), for mappings that read
+// the pipeline from a column.
+func (me *mappingExport) row(rec any, pipelines map[int64]string) ([]formats.Value, error) {
 	b, err := json.Marshal(rec)
 	if err != nil {
 		return nil, err
@@ -229,6 +231,11 @@ func (me *mappingExport) row(rec any) ([]formats.Value, error) {
 	var m map[string]any
 	if err := json.Unmarshal(b, &m); err != nil {
 		return nil, err
+	}
+	if ms, ok := m["milestone"].(map[string]any); ok {
+		if id, ok := ms["id"].(float64); ok && pipelines[int64(id)] != "" {
+			ms["pipeline"] = map[string]any{"name": pipelines[int64(id)]}
+		}
 	}
 	return me.exp.Row(m)
 }
