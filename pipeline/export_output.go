@@ -3,6 +3,7 @@ package pipeline
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 
 	"github.com/capsule-etl/capsule-etl/capsule"
 	"github.com/capsule-etl/capsule-etl/formats"
@@ -132,6 +133,9 @@ func (x *exporter) writeEntity(out *output, f *fetched, me *mappingExport) (int,
 	if err != nil {
 		return 0, err
 	}
+	if files.FormatOf(out.path) == "parquet" {
+		w = &floatColumns{Writer: w, kinds: kinds}
+	}
 	n := 0
 	var cells []formats.Value
 	emit := func(rec any) error {
@@ -238,4 +242,25 @@ func (me *mappingExport) row(rec any, pipelines map[int64]string) ([]formats.Val
 		}
 	}
 	return me.exp.Row(m)
+}
+
+// floatColumns hands Parquet a float for the exact decimal text the layout
+// keeps in Float columns (custom number fields): CSV and JSONL get the text
+// as Capsule stored it, Parquet a double.
+type floatColumns struct {
+	formats.Writer
+	kinds []formats.Kind
+}
+
+func (f *floatColumns) Write(values []formats.Value) error {
+	for i, v := range values {
+		if i < len(f.kinds) && f.kinds[i] == formats.Float && v.Kind() == formats.Decimal {
+			x, err := strconv.ParseFloat(v.Text(), 64)
+			if err != nil {
+				return fmt.Errorf("column %d: %q is not a number: %w", i+1, v.Text(), err)
+			}
+			values[i] = formats.FloatValue(x)
+		}
+	}
+	return f.Writer.Write(values)
 }
