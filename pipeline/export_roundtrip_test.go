@@ -239,4 +239,3 @@ func strip(v any) any {
 	}
 	return v
 }
-
