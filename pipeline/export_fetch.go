@@ -65,6 +65,21 @@ type DeletedRow struct {
 
 var recordEmbeds = []string{"fields", "tags"}
 
+// Spool tags: parties are written organisations first, so they are
+// spooled apart; other entities have one tag.
+const (
+	tagAny          = '-'
+	tagOrganisation = 'o'
+	tagPerson       = 'p'
+)
+
+func partyTag(p *capsule.Party) byte {
+	if p.Type.Value() == capsule.PartyOrganisation {
+		return tagOrganisation
+	}
+	return tagPerson
+}
+
 func (x *exporter) fetch(ctx context.Context, entity string) (*fetched, error) {
 	f := &fetched{entity: entity}
 	cur := x.cursor(entity)
@@ -82,10 +97,10 @@ func (x *exporter) fetch(ctx context.Context, entity string) (*fetched, error) {
 			return f, err
 		}
 		opts.Embed = recordEmbeds
-		err = collect(ctx, x, f, x.c.Parties.ListAll(ctx, opts), func(p *capsule.Party) (int64, time.Time) {
+		err = collect(ctx, x, f, x.c.Parties.ListAll(ctx, opts), func(p *capsule.Party) (int64, time.Time, byte) {
 			f.counts = f.counts.Max(layout.CountsOf(p))
 			f.noteScale(capsule.Opt[float64]{}, p.Fields)
-			return p.ID, p.UpdatedAt.Value().Time
+			return p.ID, p.UpdatedAt.Value().Time, partyTag(p)
 		})
 	case layout.Opportunities:
 		if f.fields, err = x.fieldDefs(ctx, capsule.EntityOpportunities); err != nil {
@@ -95,23 +110,23 @@ func (x *exporter) fetch(ctx context.Context, entity string) (*fetched, error) {
 			return f, err
 		}
 		opts.Embed = recordEmbeds
-		err = collect(ctx, x, f, x.c.Opportunities.ListAll(ctx, opts), func(o *capsule.Opportunity) (int64, time.Time) {
+		err = collect(ctx, x, f, x.c.Opportunities.ListAll(ctx, opts), func(o *capsule.Opportunity) (int64, time.Time, byte) {
 			f.noteScale(o.Value.Value().Amount, o.Fields)
-			return o.ID, o.UpdatedAt.Value().Time
+			return o.ID, o.UpdatedAt.Value().Time, tagAny
 		})
 	case layout.Kases:
 		if f.fields, err = x.fieldDefs(ctx, capsule.EntityKases); err != nil {
 			return f, err
 		}
 		opts.Embed = recordEmbeds
-		err = collect(ctx, x, f, x.c.Projects.ListAll(ctx, opts), func(k *capsule.Kase) (int64, time.Time) {
+		err = collect(ctx, x, f, x.c.Projects.ListAll(ctx, opts), func(k *capsule.Kase) (int64, time.Time, byte) {
 			f.noteScale(capsule.Opt[float64]{}, k.Fields)
-			return k.ID, k.UpdatedAt.Value().Time
+			return k.ID, k.UpdatedAt.Value().Time, tagAny
 		})
 	case layout.Tasks:
 		opts.Query = map[string][]string{"status": {"open,completed,pending"}}
-		err = collect(ctx, x, f, x.c.Tasks.ListAll(ctx, opts), func(t *capsule.Task) (int64, time.Time) {
-			return t.ID, t.UpdatedAt.Value().Time
+		err = collect(ctx, x, f, x.c.Tasks.ListAll(ctx, opts), func(t *capsule.Task) (int64, time.Time, byte) {
+			return t.ID, t.UpdatedAt.Value().Time, tagAny
 		})
 	case layout.Entries:
 		// /entries has no since: it lists newest entryAt first, so an
@@ -132,7 +147,7 @@ func (x *exporter) fetch(ctx context.Context, entity string) (*fetched, error) {
 }
 
 // collect spools every record of seq that the window keeps.
-func collect[T any](ctx context.Context, x *exporter, f *fetched, seq iter.Seq2[T, error], key func(*T) (int64, time.Time)) error {
+func collect[T any](ctx context.Context, x *exporter, f *fetched, seq iter.Seq2[T, error], key func(*T) (int64, time.Time, byte)) error {
 	n := 0
 	for rec, err := range seq {
 		if err != nil {
@@ -142,11 +157,11 @@ func collect[T any](ctx context.Context, x *exporter, f *fetched, seq iter.Seq2[
 		if n%capsule.MaxPerPage == 0 {
 			x.c.Pacer().SetPending(pendingHint)
 		}
-		id, t := key(&rec)
+		id, t, tag := key(&rec)
 		if !f.win.keep(id, t) {
 			continue
 		}
-		if err := f.sp.add(id, &rec); err != nil {
+		if err := f.sp.add(id, tag, &rec); err != nil {
 			return err
 		}
 		x.progress(f.entity, f.sp.len())
@@ -177,7 +192,7 @@ func collectEntries(ctx context.Context, x *exporter, f *fetched, seq iter.Seq2[
 		if !f.win.keep(e.ID, t) {
 			continue
 		}
-		if err := f.sp.add(e.ID, &e); err != nil {
+		if err := f.sp.add(e.ID, tagAny, &e); err != nil {
 			return err
 		}
 		x.progress(f.entity, f.sp.len())

@@ -155,28 +155,22 @@ func (x *exporter) writeEntity(out *output, f *fetched, me *mappingExport) (int,
 	case layout.Parties:
 		// Organisations first, so an import in file order creates each
 		// organisation before the people linked to it by name.
-		for _, typ := range []string{capsule.PartyOrganisation, capsule.PartyPerson} {
-			if me != nil && me.partyType != "" && me.partyType != typ {
+		for _, tag := range []byte{tagOrganisation, tagPerson} {
+			if me != nil && me.partyType != "" && (me.partyType == capsule.PartyOrganisation) != (tag == tagOrganisation) {
 				continue
 			}
-			err = replay(f.sp, func(p *capsule.Party) int64 { return p.ID }, func(p *capsule.Party) error {
-				if p.Type.Value() != typ {
-					return nil
-				}
-				return emit(p)
-			})
-			if err != nil {
+			if err = replay(f.sp, tag, func(p *capsule.Party) error { return emit(p) }); err != nil {
 				break
 			}
 		}
 	case layout.Opportunities:
-		err = replay(f.sp, func(o *capsule.Opportunity) int64 { return o.ID }, func(o *capsule.Opportunity) error { return emit(o) })
+		err = replay(f.sp, tagAny, func(o *capsule.Opportunity) error { return emit(o) })
 	case layout.Kases:
-		err = replay(f.sp, func(k *capsule.Kase) int64 { return k.ID }, func(k *capsule.Kase) error { return emit(k) })
+		err = replay(f.sp, tagAny, func(k *capsule.Kase) error { return emit(k) })
 	case layout.Entries:
-		err = replay(f.sp, func(e *capsule.Entry) int64 { return e.ID }, func(e *capsule.Entry) error { return emit(e) })
+		err = replay(f.sp, tagAny, func(e *capsule.Entry) error { return emit(e) })
 	case layout.Tasks:
-		err = replay(f.sp, func(t *capsule.Task) int64 { return t.ID }, func(t *capsule.Task) error { return emit(t) })
+		err = replay(f.sp, tagAny, func(t *capsule.Task) error { return emit(t) })
 	}
 	if err != nil {
 		return n, fmt.Errorf("writing %s: %w", out.path, err)
