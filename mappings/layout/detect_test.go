@@ -99,3 +99,35 @@ func TestMappingErrors(t *testing.T) {
 		t.Error("New accepted an unknown entity")
 	}
 }
+
+// Type values edited in a spreadsheet (case, spaces) still choose the record.
+func TestMappingTypeIsForgiving(t *testing.T) {
+	h := formats.NewHeader([]string{"ID", "Type", "Name", "First Name", "Last Name", "Organisation"})
+	m, err := Mapping(Parties, h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prog, probs := mappings.Compile(m, h)
+	if len(probs) != 0 {
+		t.Fatal(probs)
+	}
+	tests := []struct{ typ, want string }{{"organisation", "organisation"}, {" Organisation ", "organisation"}, {"PERSON", "person"}, {"robot", ""}}
+	for _, tt := range tests {
+		t.Run(tt.typ, func(t *testing.T) {
+			vals := []formats.Value{formats.IntValue(1), formats.StringValue(tt.typ), formats.StringValue("Acme"), formats.StringValue("Ann"), {}, {}}
+			ops, errs := prog.Eval(&formats.Record{Header: h, Values: vals})
+			if len(errs) != 0 {
+				t.Fatal(errs)
+			}
+			got := ""
+			for _, op := range ops {
+				if !op.Skipped {
+					got += op.PartyType
+				}
+			}
+			if got != tt.want {
+				t.Errorf("written %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

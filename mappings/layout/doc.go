@@ -55,7 +55,8 @@
 //
 // The mapping, per entity:
 //
-//   - parties: two records per row, `organisation` (when Type is
+//   - parties: two records per row, `organisation` (when Type is, ignoring
+//     case and spaces,
 //     organisation; match [{id: ID}, name]) and `person` (when Type is
 //     person; match [{id: ID}, email]); exactly one is written per row.
 //     The person's organisation is a reference by name (RefOrganisation):

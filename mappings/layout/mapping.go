@@ -60,14 +60,14 @@ func MappingYAML(entity string, header *formats.Header, opts ...Option) ([]byte,
 	case Parties:
 		g.line(1, "organisation:")
 		g.line(2, "entity: organisation")
-		g.line(2, `when: "{Type} == 'organisation'"`)
+		g.line(2, `when: "lower(trim({Type})) == 'organisation'"`)
 		g.line(2, "match: [{id: ID}, name]")
 		g.line(2, "fields:")
 		g.text("name", "Name")
 		g.partyCommon()
 		g.line(1, "person:")
 		g.line(2, "entity: person")
-		g.line(2, `when: "{Type} == 'person'"`)
+		g.line(2, `when: "lower(trim({Type})) == 'person'"`)
 		g.line(2, "match: [{id: ID}, email]")
 		g.line(2, "fields:")
 		g.text("title", "Title")
@@ -120,7 +120,7 @@ func MappingYAML(entity string, header *formats.Header, opts ...Option) ([]byte,
 		if g.has("Type") {
 			// Only notes can be written through the API; other entry
 			// types (emails, ...) are skipped.
-			g.line(2, `when: "{Type} == '' || {Type} == 'note'"`)
+			g.line(2, `when: "lower(trim({Type})) in ['', 'note']"`)
 		}
 		g.line(2, "match: [{id: ID}]")
 		g.line(2, "fields:")
