@@ -55,10 +55,10 @@
 //
 // The mapping, per entity:
 //
-//   - parties: two records per row, `organisation` (when Type is, ignoring
-//     case and spaces,
-//     organisation; match [{id: ID}, name]) and `person` (when Type is
-//     person; match [{id: ID}, email]); exactly one is written per row.
+//   - parties: two records per row, `organisation` (when Type is
+//     organisation, ignoring case and spaces; match [{id: ID}, name]) and
+//     `person` (when Type is person; match [{id: ID}, email]); at most one
+//     is written per row.
 //     The person's organisation is a reference by name (RefOrganisation):
 //     an import into another account links to the organisation created from
 //     the same file, which the importer writes first (organisations before
