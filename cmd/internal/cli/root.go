@@ -84,6 +84,7 @@ token (Capsule: My Preferences > API Authentication Tokens), or set CAPSULE_TOKE
 		newPreviewCmd(streams),
 		newAuthCmd(streams),
 		newRunsCmd(streams),
+		newExportCmd(streams),
 		newDemoCmd(streams),
 	)
 	return root
