@@ -81,6 +81,7 @@ Against a real account, set CAPSULE_TOKEN to a personal access token
 		newInitCmd(streams),
 		newAPICmd(streams),
 		newSandboxCmd(streams),
+		newImportCmd(streams),
 	)
 	return root
 }

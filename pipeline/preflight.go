@@ -1,0 +1,207 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"sort"
+	"strings"
+
+	"github.com/capsule-etl/capsule-etl/mappings"
+)
+
+// refData is the account's reference data the rows are resolved against.
+type refData struct {
+	userID     string            // the token's user
+	users      map[string]string // lower name, username, email -> id
+	milestones map[string]string // lower pipeline + "\x00" + lower milestone -> id
+	pipelines  map[string]bool
+	teams      map[string]string
+	lostReason map[string]string
+	categories map[string]string
+	fields     map[string]map[string]*fieldDef // collection -> lower name -> definition
+}
+
+type fieldDef struct {
+	ID      string
+	Name    string
+	Type    string
+	Options []string
+}
+
+// PreflightError lists every problem found against the account before any
+// write. Nothing was sent when it is returned.
+type PreflightError struct{ Problems []string }
+
+func (e *PreflightError) Error() string {
+	return "the account does not fit the mapping (nothing was written):\n  " + strings.Join(e.Problems, "\n  ")
+}
+
+type named struct {
+	ID       json.Number `json:"id"`
+	Name     string      `json:"name"`
+	Username string      `json:"username"`
+	Email    string      `json:"email"`
+	Type     string      `json:"type"`
+	Options  []string    `json:"options"`
+}
+
+// preflight reads the reference data the mapping needs: users, pipelines
+// and milestones, teams, lost reasons, categories and custom field
+// definitions of each collection used, and checks the custom fields used.
+func preflight(ctx context.Context, a *api, need *needs) (*refData, error) {
+	rd := &refData{users: map[string]string{}, milestones: map[string]string{}, pipelines: map[string]bool{},
+		teams: map[string]string{}, lostReason: map[string]string{}, categories: map[string]string{},
+		fields: map[string]map[string]*fieldDef{}}
+	var cur struct {
+		User named `json:"user"`
+	}
+	if err := a.get(ctx, "users/current", &cur); err != nil {
+		return nil, fmt.Errorf("reading the current user: %w", err)
+	}
+	rd.userID = cur.User.ID.String()
+	list := func(path, key string, fn func(named)) error {
+		return a.getPages(ctx, path, url.Values{"perPage": {"100"}}, key, func(raw json.RawMessage) error {
+			var n named
+			if err := json.Unmarshal(raw, &n); err != nil {
+				return fmt.Errorf("reading %s: %w", path, err)
+			}
+			fn(n)
+			return nil
+		})
+	}
+	if need.refs[mappings.RefOwner] {
+		if err := list("users", "users", func(n named) {
+			for _, k := range []string{n.Name, n.Username, n.Email} {
+				if k != "" {
+					rd.users[normText(k)] = n.ID.String()
+				}
+			}
+		}); err != nil {
+			return nil, err
+		}
+	}
+	if need.refs[mappings.RefMilestone] {
+		var pipes []named
+		if err := list("pipelines", "pipelines", func(n named) { pipes = append(pipes, n) }); err != nil {
+			return nil, err
+		}
+		for _, p := range pipes {
+			rd.pipelines[normText(p.Name)] = true
+			if err := list("pipelines/"+p.ID.String()+"/milestones", "milestones", func(n named) {
+				rd.milestones[normText(p.Name)+"\x00"+normText(n.Name)] = n.ID.String()
+			}); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, l := range []struct {
+		kind mappings.RefKind
+		path string
+		into map[string]string
+	}{{mappings.RefTeam, "teams", rd.teams}, {mappings.RefLostReason, "lostreasons", rd.lostReason}, {mappings.RefCategory, "categories", rd.categories}} {
+		if need.refs[l.kind] {
+			if err := list(l.path, l.path, func(n named) { l.into[normText(n.Name)] = n.ID.String() }); err != nil {
+				return nil, err
+			}
+		}
+	}
+	var problems []string
+	for _, coll := range sortedKeys(need.fields) {
+		defs := map[string]*fieldDef{}
+		if err := list(coll+"/fields/definitions", "definitions", func(n named) {
+			defs[normText(n.Name)] = &fieldDef{ID: n.ID.String(), Name: n.Name, Type: n.Type, Options: n.Options}
+		}); err != nil {
+			return nil, err
+		}
+		rd.fields[coll] = defs
+		for _, name := range sortedKeys(need.fields[coll]) {
+			if defs[normText(name)] == nil {
+				problems = append(problems, fmt.Sprintf("custom field %q does not exist for %s (first used in %s); "+
+					"create it in Capsule (Settings > Custom Fields) or remove it from the mapping", name, coll, need.fields[coll][name]))
+			}
+		}
+	}
+	for _, p := range sortedKeys(need.pipelines) {
+		if need.refs[mappings.RefMilestone] && !rd.pipelines[normText(p)] {
+			problems = append(problems, fmt.Sprintf("pipeline %q does not exist (first used in %s); create it in Capsule or fix the mapping", p, need.pipelines[p]))
+		}
+	}
+	if len(problems) > 0 {
+		return nil, &PreflightError{Problems: problems}
+	}
+	return rd, nil
+}
+
+// needs collects, while reading, what the rows refer to in the account.
+type needs struct {
+	refs      map[mappings.RefKind]bool
+	fields    map[string]map[string]string // collection -> field name -> first use
+	pipelines map[string]string
+}
+
+func newNeeds() *needs {
+	return &needs{refs: map[mappings.RefKind]bool{}, fields: map[string]map[string]string{}, pipelines: map[string]string{}}
+}
+
+func (n *needs) note(op *mappings.Op, where string) {
+	for _, r := range op.Refs {
+		n.refs[r.Kind] = true
+		if r.Kind == mappings.RefMilestone && r.Pipeline != "" {
+			if _, ok := n.pipelines[r.Pipeline]; !ok {
+				n.pipelines[r.Pipeline] = where
+			}
+		}
+	}
+	fs := items(op.Body["fields"])
+	if len(fs) == 0 {
+		return
+	}
+	coll := kindOf(op).path
+	m := n.fields[coll]
+	if m == nil {
+		m = map[string]string{}
+		n.fields[coll] = m
+	}
+	for _, f := range fs {
+		def, _ := f["definition"].(map[string]any)
+		if name := str(def["name"]); name != "" {
+			if _, ok := m[name]; !ok {
+				m[name] = where
+			}
+		}
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// checkField checks a custom field value against its definition; "" when fine.
+func (d *fieldDef) check(v any) string {
+	s := scalar(v)
+	switch strings.ToLower(d.Type) {
+	case "list":
+		for _, o := range d.Options {
+			if strings.EqualFold(o, s) {
+				return ""
+			}
+		}
+		return fmt.Sprintf("%q is not an option of custom field %q (options: %s)", s, d.Name, strings.Join(d.Options, ", "))
+	case "number":
+		if _, ok := v.(string); ok {
+			return fmt.Sprintf("custom field %q needs a number, not %q", d.Name, s)
+		}
+	case "boolean":
+		if _, ok := v.(bool); !ok {
+			return fmt.Sprintf("custom field %q needs true or false, not %q", d.Name, s)
+		}
+	}
+	return ""
+}
