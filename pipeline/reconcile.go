@@ -172,7 +172,8 @@ func (rc *reconciler) findChild(ctx context.Context, k *kind, op journal.Op) (st
 	}
 	var hits []string
 	want := canon(b["content"]) + "|" + canon(b["description"]) + "|" + strings.TrimSuffix(str(b["entryAt"]), "Z")
-	err := rc.api.getPages(ctx, path, url.Values{"perPage": {"100"}}, key, func(raw json.RawMessage) error {
+	// Entries of one record come at most 50 per page.
+	err := rc.api.getPages(ctx, path, url.Values{"perPage": {"50"}}, key, func(raw json.RawMessage) error {
 		var m map[string]any
 		if err := json.Unmarshal(raw, &m); err != nil {
 			return err
