@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/capsule-etl/capsule-etl/capsule/sandbox"
 	"github.com/capsule-etl/capsule-etl/formats/files"
 	"github.com/capsule-etl/capsule-etl/pipeline"
 )
@@ -17,7 +18,8 @@ records:
     match: [name]
     fields:
       name: Company
-      websites: [{address: Web, service: Service}]
+      fields:
+        Founded: Founded
   note:
     entity: note
     when: "{Note} != ''"
@@ -52,14 +54,14 @@ func readAllRows(t *testing.T, path string) ([]string, [][]string) {
 }
 
 func TestRefusedRowsGoToTheErrorsFileAndReimport(t *testing.T) {
-	e := newEnv(t)
+	e := newFieldsEnv(t)
 	dir := t.TempDir()
-	header := []string{"Company", "Web", "Service", "Note"}
+	header := []string{"Company", "Founded", "Note"}
 	rows := [][]string{
-		{"Alpha Ltd", "https://alpha.example", "URL", "first note"},
-		{"Beta Ltd", "https://beta.example", "Fax", "second note"}, // Capsule refuses the service
-		{"Gamma Ltd", "", "", ""},
-		{"", "https://nameless.example", "URL", "x"}, // the mapping rejects: no name
+		{"Alpha Ltd", "2001-02-03", "first note"},
+		{"Beta Ltd", "31/02/2020", "second note"}, // Capsule refuses the date
+		{"Gamma Ltd", "", ""},
+		{"", "2001-02-03", "x"}, // the planner rejects: no name
 	}
 	in := writeCSV(t, dir, "orgs.csv", header, rows)
 	ctx := ctxT(t)
@@ -74,21 +76,21 @@ func TestRefusedRowsGoToTheErrorsFileAndReimport(t *testing.T) {
 		t.Fatalf("records %v, want the 2 good organisations and 1 note", st.Records)
 	}
 	h, got := readAllRows(t, res.ErrorsFile)
-	if strings.Join(h, ",") != "Company,Web,Service,Note,_file,_sheet,_row,_field,_reason" || len(got) != 2 {
+	if strings.Join(h, ",") != "Company,Founded,Note,_file,_sheet,_row,_field,_reason" || len(got) != 2 {
 		t.Fatalf("errors file header %v rows %v", h, got)
 	}
-	if got[0][0] != "Beta Ltd" || got[0][6] != "3" || !strings.Contains(got[0][8], "service") {
+	if got[0][0] != "Beta Ltd" || got[0][5] != "3" || !strings.Contains(got[0][7], "Capsule refused") || !strings.Contains(got[0][7], "date") {
 		t.Errorf("Capsule's refusal not reported with its row: %v", got[0])
 	}
-	if got[1][6] != "5" || got[1][8] == "" {
+	if got[1][5] != "5" || !strings.Contains(got[1][7], "name") {
 		t.Errorf("mapping rejection not reported with its row: %v", got[1])
 	}
-	if !strings.Contains(got[0][8], "depends on") && !strings.Contains(got[0][8], "note") {
-		t.Errorf("the note of the refused organisation is not accounted for: %v", got[0][8])
+	if !strings.Contains(got[0][7], "depends on row 3") {
+		t.Errorf("the note of the refused organisation is not accounted for: %v", got[0][7])
 	}
 
 	// Fix the refused row in the errors file and import that file as it is.
-	got[0][2] = "URL"
+	got[0][1] = "2020-02-29"
 	got[1][0] = "Delta Ltd"
 	fixed := writeCSV(t, dir, "orgs.errors.fixed.csv", h, got)
 	res, err = pipeline.Import(ctx, e.config(t, webMapping, fixed))
@@ -109,4 +111,12 @@ func TestRefusedRowsGoToTheErrorsFileAndReimport(t *testing.T) {
 	if after := e.srv.Stats(); after.Requests["POST"] != before.Requests["POST"] || after.Requests["PUT"] != before.Requests["PUT"] {
 		t.Fatalf("second re-import wrote: %v", after.Routes)
 	}
+}
+
+func newFieldsEnv(t *testing.T, opts ...sandbox.Option) *env {
+	seed := sandbox.Seed{Fields: []sandbox.SeedFieldDef{
+		{Entity: "parties", Name: "Founded", Type: "date"},
+		{Entity: "parties", Name: "Tier", Type: "list", Options: []string{"Gold", "Silver"}},
+	}}
+	return newEnv(t, append([]sandbox.Option{sandbox.WithSeed(seed)}, opts...)...)
 }

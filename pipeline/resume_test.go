@@ -1,0 +1,95 @@
+package pipeline_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/capsule-etl/capsule-etl/capsule/sandbox"
+	"github.com/capsule-etl/capsule-etl/pipeline"
+	"github.com/capsule-etl/capsule-etl/pipeline/journal"
+)
+
+func TestUnfinishedRunRefusesOtherInputUntilAbandoned(t *testing.T) {
+	e := newFieldsEnv(t)
+	dir := t.TempDir()
+	header := []string{"Company", "Founded", "Note"}
+	var rows [][]string
+	for i := range 20 {
+		date := "2001-02-03"
+		if i%2 == 1 {
+			date = "2001-02-31" // refused by Capsule
+		}
+		rows = append(rows, []string{"Org " + itoa(i), date, ""})
+	}
+	in := writeCSV(t, dir, "orgs.csv", header, rows)
+	jpath := dir + "/orgs.journal"
+	ctx := ctxT(t)
+	cfg := e.config(t, webMapping, in)
+	cfg.JournalPath, cfg.MaxErrors, cfg.Workers = jpath, 2, 1
+	_, err := pipeline.Import(ctx, cfg)
+	if err == nil || !strings.Contains(err.Error(), "max-errors") {
+		t.Fatalf("want a stop after --max-errors, got %v", err)
+	}
+	// Another input under the unfinished run is refused, with the way out.
+	other := writeCSV(t, dir, "other.csv", header, rows[:3])
+	cfg2 := e.config(t, webMapping, other)
+	cfg2.JournalPath = jpath
+	_, err = pipeline.Import(ctx, cfg2)
+	var ue *journal.UnfinishedRunError
+	if !errors.As(err, &ue) || !ue.InputChanged || !strings.Contains(err.Error(), "abandon") {
+		t.Fatalf("want an unfinished-run refusal naming the way out, got %v", err)
+	}
+	posts := e.srv.Stats().Requests["POST"]
+	// The same input resumes and finishes.
+	cfg = e.config(t, webMapping, in)
+	cfg.JournalPath = jpath
+	res, err := pipeline.Import(ctx, cfg)
+	if err != nil {
+		t.Fatalf("resume: %v", err)
+	}
+	if res.RejectedRows != 10 || e.srv.Stats().Records["parties"] != 10 {
+		t.Fatalf("after resume: rejected rows %d, records %v", res.RejectedRows, e.srv.Stats().Records)
+	}
+	if e.srv.Stats().Requests["POST"] == posts {
+		t.Fatal("the resumed run sent nothing")
+	}
+	// --abandon lets another input start even under an unfinished run.
+	cfg.MaxErrors = 0
+	cfg2.Abandon = true
+	if _, err := pipeline.Import(ctx, cfg2); err != nil {
+		t.Fatalf("other input after finishing: %v", err)
+	}
+}
+
+func TestInterruptedRunResumes(t *testing.T) {
+	e := newEnv(t, sandbox.WithLatency(3*time.Millisecond))
+	dir := t.TempDir()
+	rows := genRows(100)
+	in := writeCSV(t, dir, "contacts.csv", testHeader, rows)
+	ctx, cancel := context.WithTimeout(ctxT(t), 150*time.Millisecond)
+	defer cancel()
+	_, err := pipeline.Import(ctx, e.config(t, testMapping, in))
+	if !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled) {
+		t.Fatalf("want the interruption reported, got %v", err)
+	}
+	if e.srv.Stats().Requests["POST"] == 0 {
+		t.Fatal("interrupted before any write: the test proves nothing")
+	}
+	for runs := 1; ; runs++ {
+		if runs > 30 {
+			t.Fatal("not finished after 30 runs")
+		}
+		_, err := pipeline.Import(ctxT(t), e.config(t, testMapping, in))
+		if err == nil {
+			break
+		}
+		var ie *pipeline.IncompleteError
+		if !errors.As(err, &ie) {
+			t.Fatalf("resume: %v", err)
+		}
+	}
+	checkExactlyOnce(t, e, rows)
+}
