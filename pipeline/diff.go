@@ -24,7 +24,11 @@ var listKinds = map[string]func(map[string]any) string{
 // diff compares a row's body with a record (from Capsule, or planned) and
 // returns the update body holding only what changes, the changes, and the
 // previous values of the changed fields (for rollback).
-func diff(body map[string]any, lists map[string]mappings.ListMode, rec map[string]any) (map[string]any, []Change, map[string]any) {
+//
+// foldNames compares name, firstName and lastName case-insensitively: the
+// record was found by its name, so a row differing only in case is the
+// same record, not a rename.
+func diff(body map[string]any, lists map[string]mappings.ListMode, rec map[string]any, foldNames bool) (map[string]any, []Change, map[string]any) {
 	upd := map[string]any{}
 	prev := map[string]any{}
 	var changes []Change
@@ -54,6 +58,12 @@ func diff(body map[string]any, lists map[string]mappings.ListMode, rec map[strin
 				upd[k] = add
 				prev[k] = rec[k]
 				changes = append(changes, Change{Field: k, Old: rec[k], New: add})
+			}
+		case foldNames && (k == "name" || k == "firstName" || k == "lastName"):
+			if normText(canon(v)) != normText(canon(rec[k])) {
+				upd[k] = v
+				prev[k] = rec[k]
+				changes = append(changes, Change{Field: k, Old: rec[k], New: v})
 			}
 		default:
 			if canon(v) != canon(rec[k]) {

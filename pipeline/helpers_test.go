@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -184,4 +185,26 @@ func ctxT(t testing.TB) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	t.Cleanup(cancel)
 	return ctx
+}
+
+// addEmail gives the person with lastName one more e-mail address,
+// directly in the sandbox (as another user of the account would).
+func (e *env) addEmail(t testing.TB, lastName, email string) {
+	t.Helper()
+	for _, p := range e.list(t, "parties") {
+		if p["lastName"] != lastName {
+			continue
+		}
+		body := fmt.Sprintf(`{"party":{"emailAddresses":[{"address":%q}]}}`, email)
+		req, _ := http.NewRequest("PUT", fmt.Sprintf("%s/parties/%v", e.url, p["id"]), strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+sandbox.DefaultToken)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("adding an e-mail: %v %v", err, resp.Status)
+		}
+		resp.Body.Close()
+		return
+	}
+	t.Fatalf("no person %s", lastName)
 }

@@ -143,12 +143,14 @@ func (pl *planner) resolveRefs(p *planOp, op *mappings.Op, row []*planOp) bool {
 				p.reject(ref.Field, "%s %q is ambiguous: %s; make the name unique in Capsule or refer to the record by id",
 					ref.Kind, ref.Name, describe(found))
 				return false
-			case ref.Kind == mappings.RefOrganisation || pl.offline:
-				// Capsule creates an organisation named in a person's
-				// organisation field; offline nothing can be looked up.
+			case pl.offline && pl.rd == nil:
+				// Offline nothing can be looked up: the plan shows the name.
 				p.refs = append(p.refs, refVal{field: ref.Field, name: ref.Name})
 			default:
-				p.reject(ref.Field, "no %s named %q in Capsule or earlier in the input; create it first or fix the value", ref.Kind, ref.Name)
+				// Not guessed and not left to Capsule (which would create an
+				// organisation per row): a record in the mapping creates it once.
+				p.reject(ref.Field, "no %s named %q in Capsule or earlier in the input; fix the value, or add a record "+
+					"for it to the mapping (it is then created once and linked)", ref.Kind, ref.Name)
 				return false
 			}
 		default:
@@ -288,12 +290,14 @@ func (pl *planner) matched(p *planOp, op *mappings.Op, t *entry) {
 		return
 	}
 	rec := t.record()
-	upd, changes, prev := diff(op.Body, op.Lists, rec)
+	upd, changes, prev := diff(op.Body, op.Lists, rec, strings.HasPrefix(p.matchKey, "name="))
 	// Refs: keep only those that change the record.
 	var refs []refVal
 	for _, r := range p.refs {
 		cur := idOf(rec[r.field])
 		switch {
+		case t.planned != nil && sameRef(t.planned.refs, r):
+			// The planned record already gets this link.
 		case r.dep != nil && (r.dep.resolvedID() == "" || r.dep.resolvedID() != cur):
 			refs = append(refs, r)
 			changes = append(changes, Change{Field: r.field, Old: rec[r.field], New: "row " + fmt.Sprint(r.dep.row) + " " + r.dep.record})
@@ -385,4 +389,15 @@ func mustJSON(v any) []byte {
 		b, _ = json.Marshal(map[string]string{"_error": err.Error()})
 	}
 	return b
+}
+
+// sameRef reports whether refs (of a planned create) set r's field to the
+// same record.
+func sameRef(refs []refVal, r refVal) bool {
+	for _, x := range refs {
+		if x.field == r.field {
+			return (x.dep != nil && x.dep == r.dep) || (x.id != "" && x.id == r.id) || (x.name != "" && normText(x.name) == normText(r.name))
+		}
+	}
+	return false
 }
