@@ -81,7 +81,7 @@ type planOp struct {
 
 	// body is the JSON object sent (create: every field; update: changed
 	// ones), without the ref fields, which are spliced in at send time.
-	body     []byte
+	fields   []byte
 	refs     []refVal
 	deps     []*planOp // ops that must be done before this one
 	level    int

@@ -322,7 +322,7 @@ func (pl *planner) matched(p *planOp, op *mappings.Op, t *entry) {
 		return
 	}
 	p.action, p.diffs = journal.Update, changes
-	p.body = mustJSON(upd)
+	p.fields = mustJSON(upd)
 	p.previous = mustJSON(prev)
 	if rec != nil {
 		apply(rec, upd)
@@ -348,7 +348,7 @@ func (pl *planner) create(p *planOp, op *mappings.Op) {
 		return
 	}
 	p.action = journal.Create
-	p.body = mustJSON(op.Body)
+	p.fields = mustJSON(op.Body)
 	for _, k := range op.Match {
 		if k.Kind != mappings.MatchID {
 			p.natural = append(p.natural, keyOf(k))
