@@ -244,7 +244,12 @@ func (cc *compiler) value(s *Spec, def fieldDef, autoStep string) *cvalue {
 		return nil
 	}
 	v := &cvalue{spec: s, path: s.Path, col: -1, record: s.Record, split: s.Split, join: s.Join, def: s.Default,
-		other: s.Other, reject: s.RejectUnmapped, pipeline: s.Pipeline, kind: def.kind, enum: def.enum}
+		other: s.Other, reject: s.RejectUnmapped, pipeline: s.Pipeline, pipeCol: -1, kind: def.kind, enum: def.enum}
+	if col, ok := pipelineColumn(s.Pipeline); ok {
+		// A file holding milestones of several pipelines names the pipeline
+		// per row (the default export layout has a Pipeline column).
+		v.pipeline, v.pipeCol, v.pipeColName = "", cc.column(col, s.Pos, s.Path+".pipeline"), col
+	}
 	switch {
 	case s.Column != "":
 		v.colName = s.Column
@@ -401,4 +406,13 @@ func hasJoinStep(s *Spec) bool {
 		}
 	}
 	return false
+}
+
+// pipelineColumn reports whether a pipeline setting is a "{Column}"
+// placeholder and returns the column name.
+func pipelineColumn(p string) (string, bool) {
+	if len(p) > 2 && p[0] == '{' && p[len(p)-1] == '}' {
+		return strings.TrimSpace(p[1 : len(p)-1]), true
+	}
+	return "", false
 }

@@ -169,7 +169,7 @@ func (p *Program) evalField(op *Op, r *crec, f *cfield, rec *formats.Record, sc 
 		}
 		switch f.def.kind {
 		case fkLink, fkUser, fkNamed, fkMilestone:
-			op.Refs = append(op.Refs, Ref{Field: f.name, Kind: f.def.refKind, Name: scalarText(one), Pipeline: v.pipeline})
+			op.Refs = append(op.Refs, Ref{Field: f.name, Kind: f.def.refKind, Name: scalarText(one), Pipeline: v.pipelineOf(rec)})
 		default:
 			op.Body[f.name] = one
 		}

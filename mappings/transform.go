@@ -11,6 +11,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers"
+
+	"github.com/capsule-etl/capsule-etl/formats"
 )
 
 type transformInfo struct {
@@ -26,6 +28,7 @@ var transformSpecs = map[string]transformInfo{
 	"title":   {0, 0, "title"},
 	"squash":  {0, 0, "squash (collapses runs of spaces)"},
 	"digits":  {0, 0, "digits (keeps only 0-9)"},
+	"unguard": {0, 0, "unguard (removes the ' a CSV export put before =, +, -, @)"},
 	"email":   {0, 0, "email"},
 	"phone":   {0, 1, "phone, or {phone: GB} for the default region"},
 	"url":     {0, 0, "url"},
@@ -53,6 +56,15 @@ func compileStep(t TransformSpec, region string, countries *countryTable) step {
 	switch t.Name {
 	case "trim":
 		s.apply = func(v string) (string, error) { return strings.TrimSpace(v), nil }
+	case "unguard":
+		// capsule-etl's CSV writer puts a ' before text a spreadsheet would
+		// run as a formula; reading such a file back takes it off again.
+		s.apply = func(v string) (string, error) {
+			if len(v) > 1 && v[0] == '\'' && formats.NeedsFormulaGuard(v[1:]) {
+				return v[1:], nil
+			}
+			return v, nil
+		}
 	case "lower":
 		s.apply = func(v string) (string, error) { return strings.ToLower(v), nil }
 	case "upper":

@@ -17,6 +17,9 @@ func TestValueShaping(t *testing.T) {
 		wantErr string
 	}{
 		{"trim and title", "{column: C, transform: [trim, title]}", str("  jean-luc o'neil "), "Jean-Luc O'Neil", ""},
+		{"unguard a guarded formula", "{column: C, transform: [unguard]}", str("'=SUM(A1)"), "=SUM(A1)", ""},
+		{"unguard a guarded phone", "{column: C, transform: [unguard]}", str("'+44 20 7946 0000"), "+44 20 7946 0000", ""},
+		{"unguard leaves other quotes", "{column: C, transform: [unguard]}", str("'tis"), "'tis", ""},
 		{"squash and upper", "{column: C, transform: [squash, upper]}", str("a   b"), "A B", ""},
 		{"replace", "{column: C, transform: [{replace: [Ltd., Limited]}]}", str("Acme Ltd."), "Acme Limited", ""},
 		{"regex", `{column: C, transform: [{regex: ["^(\\d{3})(\\d+)$", "$1-$2"]}]}`, str("1234567"), "123-4567", ""},

@@ -11,28 +11,30 @@ import (
 
 // cvalue is a compiled Spec: where a value comes from and how it is shaped.
 type cvalue struct {
-	spec     *Spec
-	path     string
-	col      int // header index; -1 none; -2 resolve colName per row
-	colName  string
-	isConst  bool
-	constVal string
-	ex       *compiledExpr
-	tpl      []tplPart
-	record   string
-	steps    []step
-	table    map[string]string
-	other    *string
-	reject   bool
-	split    string
-	join     string
-	def      *string
-	pipeline string
-	typ      string
-	locale   string
-	layouts  []string
-	kind     fieldKind
-	enum     []string
+	spec        *Spec
+	path        string
+	col         int // header index; -1 none; -2 resolve colName per row
+	colName     string
+	isConst     bool
+	constVal    string
+	ex          *compiledExpr
+	tpl         []tplPart
+	record      string
+	steps       []step
+	table       map[string]string
+	other       *string
+	reject      bool
+	split       string
+	join        string
+	def         *string
+	pipeline    string
+	pipeCol     int    // pipeline read per row from this column (pipeline: "{Column}")
+	pipeColName string // "" = the pipeline is the constant above
+	typ         string
+	locale      string
+	layouts     []string
+	kind        fieldKind
+	enum        []string
 }
 
 func cell(rec *formats.Record, col int, name string) formats.Value {
@@ -274,4 +276,12 @@ func (v *cvalue) typed(raw formats.Value, text string) (any, []string, error) {
 	}
 	s, err := v.enumOf(text)
 	return s, nil, err
+}
+
+// pipelineOf is the pipeline a milestone name is looked up in for this row.
+func (v *cvalue) pipelineOf(rec *formats.Record) string {
+	if v.pipeColName == "" {
+		return v.pipeline
+	}
+	return strings.TrimSpace(cell(rec, v.pipeCol, v.pipeColName).Text())
 }

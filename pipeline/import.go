@@ -46,7 +46,7 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 	nrows := 0
 	need := newNeeds()
 	for _, in := range ins {
-		rs, err := readAll(ctx, in)
+		rs, err := readInput(ctx, in)
 		if err != nil {
 			return nil, err
 		}

@@ -126,7 +126,7 @@ func items(v any) []map[string]any {
 }
 
 // idOf reads {"id": n} (or a bare id) as text.
-func idOf(v any) string {
+func refID(v any) string {
 	if m, ok := v.(map[string]any); ok {
 		return scalar(m["id"])
 	}

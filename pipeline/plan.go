@@ -294,7 +294,7 @@ func (pl *planner) matched(p *planOp, op *mappings.Op, t *entry) {
 	// Refs: keep only those that change the record.
 	var refs []refVal
 	for _, r := range p.refs {
-		cur := idOf(rec[r.field])
+		cur := refID(rec[r.field])
 		switch {
 		case t.planned != nil && sameRef(t.planned.refs, r):
 			// The planned record already gets this link.

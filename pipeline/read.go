@@ -127,7 +127,7 @@ func problemLines(probs mappings.Problems) []string {
 }
 
 // readAll reads and evaluates every row of in, in parallel but in order.
-func readAll(ctx context.Context, in *input) ([]rowOps, error) {
+func readInput(ctx context.Context, in *input) ([]rowOps, error) {
 	r, err := files.Open(in.path, in.srcOpts)
 	if err != nil {
 		return nil, &InputError{Problems: []string{err.Error()}}

@@ -159,7 +159,7 @@ func (rc *reconciler) findChild(ctx context.Context, k *kind, op journal.Op) (st
 	var path, key string
 	if k == kindEntry {
 		for _, link := range []string{"party", "opportunity", "kase"} {
-			if id := idOf(b[link]); id != "" {
+			if id := refID(b[link]); id != "" {
 				path = map[string]string{"party": "parties", "opportunity": "opportunities", "kase": "kases"}[link] + "/" + id + "/entries"
 			}
 		}

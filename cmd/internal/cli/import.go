@@ -13,6 +13,7 @@ import (
 	"github.com/capsule-etl/capsule-etl/formats"
 	"github.com/capsule-etl/capsule-etl/formats/files"
 	"github.com/capsule-etl/capsule-etl/mappings"
+	"github.com/capsule-etl/capsule-etl/mappings/layout"
 	"github.com/capsule-etl/capsule-etl/pipeline"
 	"github.com/capsule-etl/capsule-etl/pipeline/journal"
 )
@@ -157,10 +158,15 @@ func runImport(ctx context.Context, o *importOptions, inputs, args []string, str
 	return nil
 }
 
-// layoutMapping is used without --mapping: only files in capsule-etl's
-// export layout can be imported as they are.
+// layoutMapping is used without --mapping: files in capsule-etl's default
+// export layout are imported with the layout's own mapping.
 func layoutMapping(header *formats.Header) (*mappings.Mapping, error) {
-	return nil, errors.New("--mapping is required unless the file is in capsule-etl's export layout")
+	entity, ok := layout.Detect(header)
+	if !ok {
+		return nil, errors.New("--mapping is required unless the file is in capsule-etl's export layout " +
+			"(write one with `capsule-etl init`)")
+	}
+	return layout.Mapping(entity, header)
 }
 
 func isTerminal(w io.Writer) bool {

@@ -82,6 +82,7 @@ Against a real account, set CAPSULE_TOKEN to a personal access token
 		newAPICmd(streams),
 		newSandboxCmd(streams),
 		newImportCmd(streams),
+		newExportCmd(streams),
 	)
 	return root
 }

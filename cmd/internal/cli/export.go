@@ -1,0 +1,271 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/capsule-etl/capsule-etl/capsule"
+	"github.com/capsule-etl/capsule-etl/mappings"
+	"github.com/capsule-etl/capsule-etl/mappings/layout"
+	"github.com/capsule-etl/capsule-etl/pipeline"
+)
+
+// exportOptions are the inputs of `capsule-etl export`.
+type exportOptions struct {
+	account        accountOptions
+	Mapping        string
+	Record         string
+	Entity         string
+	Output         string
+	Since          string
+	Incremental    bool
+	State          string
+	Overlap        time.Duration
+	IncludeDeleted bool
+	Overwrite      bool
+	now            func() time.Time
+}
+
+func newExportCmd(streams *IO) *cobra.Command {
+	opts := &exportOptions{}
+	cmd := &cobra.Command{
+		Use:   "export --entity ENTITY --output FILE [flags]",
+		Short: "Export Capsule records to CSV, XLSX, Parquet or JSON Lines",
+		Long: `Export records from Capsule into a file; the format comes from the extension
+(.csv, .xlsx, .parquet, .jsonl); --output - writes CSV to stdout.
+
+Without --mapping the default layout is written: every field, linked records by id
+and name, numbered columns for emails, phones, addresses and websites, one
+"Field: <name>" column per custom field, tags joined with "; ". capsule-etl import
+reads this layout back without a mapping. With --mapping the mapping's reverse
+direction decides the columns.
+
+--entity is parties, opportunities, kases, entries or tasks; for an .xlsx output a
+comma list or "all" writes one sheet per entity.
+
+Incremental exports (for cron): --incremental --state FILE exports what changed
+since the previous run (the first run exports everything) and reports deleted
+records in a companion file <output>.deleted.<ext> (Entity, ID, Deleted At).
+The state advances only after the output is complete. --since TIME (RFC 3339 or
+YYYY-MM-DD) exports changes after a fixed time instead.
+
+The output is written under a temporary name and renamed when complete, so it
+never appears half-written. Exit status: 0 done, 1 failed, 2 invalid usage (or the
+output exists: add --overwrite), 130 interrupted (nothing written, state unchanged).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runExport(cmd.Context(), opts, streams)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.Mapping, "mapping", "", "a mapping whose reverse direction decides the columns (default: the default layout)")
+	f.StringVar(&opts.Record, "record", "", "with --mapping: the mapping record to export (default: the first person, else the richest)")
+	f.StringVar(&opts.Entity, "entity", "", "parties, opportunities, kases, entries or tasks (.xlsx: a comma list or all)")
+	f.StringVarP(&opts.Output, "output", "o", "", "the file to write (.csv .xlsx .parquet .jsonl), - for CSV on stdout")
+	f.StringVar(&opts.Since, "since", "", "only records changed after this time (RFC 3339 or YYYY-MM-DD)")
+	f.BoolVar(&opts.Incremental, "incremental", false, "export the changes since the previous run recorded in --state")
+	f.StringVar(&opts.State, "state", "", "with --incremental: the state file (JSON, created on the first run)")
+	f.DurationVar(&opts.Overlap, "overlap", pipeline.DefaultOverlap, "re-read window below the cursor for late or same-second changes (records are not repeated)")
+	f.BoolVar(&opts.IncludeDeleted, "include-deleted", false, "report deleted parties, opportunities and kases in <output>.deleted.<ext> (always on with --incremental)")
+	f.BoolVar(&opts.Overwrite, "overwrite", false, "replace existing output files")
+	addAccountFlags(cmd, &opts.account)
+	return cmd
+}
+
+func runExport(ctx context.Context, o *exportOptions, streams *IO) error {
+	if o.now == nil {
+		o.now = time.Now
+	}
+	eo, err := o.pipelineOptions(streams)
+	if err != nil {
+		return usageError(fmt.Errorf("%w\nRun 'capsule-etl export --help' for usage", err))
+	}
+	rc := &pipeline.RequestCounter{}
+	c, err := o.account.newClient(capsule.WithHTTPClient(&http.Client{Transport: rc}))
+	if err != nil {
+		return err
+	}
+	eo.Counter = rc
+	prog := newProgressLog(streams.ErrOut, o.now)
+	eo.Progress = prog.update
+	sum, err := pipeline.Export(ctx, c, eo)
+	prog.finish()
+	var optErr *pipeline.OptionError
+	switch {
+	case errors.As(err, &optErr):
+		return usageError(fmt.Errorf("%w\nRun 'capsule-etl export --help' for usage", err))
+	case errors.Is(err, pipeline.ErrOutputExists):
+		return usageError(fmt.Errorf("%w: add --overwrite to replace it, or choose another --output", err))
+	case err != nil && ctx.Err() != nil:
+		return withCode(ExitInterrupted, fmt.Errorf("interrupted: no output written, state unchanged (%w)", err))
+	case err != nil:
+		return err
+	}
+	printExportSummary(streams.ErrOut, sum, eo.Output)
+	return nil
+}
+
+func (o *exportOptions) pipelineOptions(streams *IO) (pipeline.ExportOptions, error) {
+	eo := pipeline.ExportOptions{Output: o.Output, Overwrite: o.Overwrite, Stdout: streams.Out, Overlap: o.Overlap,
+		IncludeDeleted: o.IncludeDeleted, Record: o.Record, Now: o.now}
+	if o.Overlap == 0 {
+		eo.Overlap = -1 // an explicit 0 means no window
+	}
+	if o.Output == "" {
+		return eo, errors.New("--output FILE is required (- writes CSV to stdout)")
+	}
+	switch {
+	case o.Incremental && o.Since != "":
+		return eo, errors.New("--since and --incremental exclude each other: the state file holds the since of incremental runs")
+	case o.Incremental && o.State == "":
+		return eo, errors.New("--incremental needs --state FILE to remember where the previous run stopped")
+	case !o.Incremental && o.State != "":
+		return eo, errors.New("--state is only used with --incremental")
+	case o.Incremental && o.Output == "-":
+		return eo, errors.New("--incremental needs a file --output: deletions go to a companion file beside it")
+	}
+	if o.Incremental {
+		eo.StatePath = o.State
+	}
+	if o.Since != "" {
+		t, err := parseSince(o.Since)
+		if err != nil {
+			return eo, err
+		}
+		eo.Since = t
+	}
+	if o.Mapping != "" {
+		src, err := os.ReadFile(o.Mapping)
+		if err != nil {
+			return eo, fmt.Errorf("reading the mapping: %w", err)
+		}
+		m, probs := mappings.Parse(src, o.Mapping)
+		if !probs.HasErrors() {
+			var p *mappings.Program
+			var more mappings.Problems
+			p, more = mappings.Compile(m, nil)
+			probs = mappings.Merge(probs, more)
+			eo.Mapping = p
+		}
+		if probs.HasErrors() {
+			return eo, fmt.Errorf("%w\nRun 'capsule-etl validate --mapping %s' for details", probs, o.Mapping)
+		}
+		if o.Entity != "" {
+			return eo, errors.New("--entity is decided by the mapping's record with --mapping; use --record to choose it")
+		}
+		return eo, nil
+	}
+	if o.Record != "" {
+		return eo, errors.New("--record needs --mapping")
+	}
+	switch strings.TrimSpace(o.Entity) {
+	case "":
+		return eo, fmt.Errorf("--entity is required: %s (or all, for .xlsx)", strings.Join(layout.All, ", "))
+	case "all":
+		eo.Entities = layout.All
+	default:
+		for _, e := range strings.Split(o.Entity, ",") {
+			e = strings.ToLower(strings.TrimSpace(e))
+			if e == "projects" {
+				e = layout.Kases
+			}
+			eo.Entities = append(eo.Entities, e)
+		}
+	}
+	return eo, nil
+}
+
+// parseSince reads RFC 3339 or a date (midnight UTC).
+func parseSince(s string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.UTC(), nil
+	}
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, fmt.Errorf("--since %q: write 2026-11-27T06:00:00Z or 2026-11-27", s)
+}
+
+func printExportSummary(w io.Writer, sum *pipeline.ExportSummary, output string) {
+	for _, warn := range sum.Warnings {
+		fmt.Fprintf(w, "export: %s\n", warn)
+	}
+	var parts []string
+	for _, e := range sum.Entities {
+		p := fmt.Sprintf("%s %d", e.Entity, e.Written)
+		if e.Deleted > 0 {
+			p += fmt.Sprintf(" (+%d deleted)", e.Deleted)
+		}
+		parts = append(parts, p)
+	}
+	dest := output
+	if output == "-" {
+		dest = "stdout"
+	}
+	fmt.Fprintf(w, "export: %s written to %s; %s, %s\n", strings.Join(parts, ", "), dest,
+		plural(int(sum.Requests), "request"), sum.Elapsed.Round(time.Millisecond))
+	if sum.DeletedFile != "" {
+		fmt.Fprintf(w, "export: deleted records in %s\n", sum.DeletedFile)
+	}
+}
+
+// progressLog reports records as they arrive: an updating line on a
+// terminal, else a timestamped log line every few seconds (cron mail and
+// journald stay readable).
+type progressLog struct {
+	mu       sync.Mutex
+	w        io.Writer
+	tty      bool
+	now      func() time.Time
+	last     time.Time
+	entity   string
+	n        int
+	shownAny bool
+}
+
+const progressEvery = 5 * time.Second
+
+func newProgressLog(w io.Writer, now func() time.Time) *progressLog {
+	p := &progressLog{w: w, now: now, last: now()}
+	if f, ok := w.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			p.tty = true
+		}
+	}
+	return p
+}
+
+func (p *progressLog) update(entity string, n int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.entity, p.n = entity, n
+	now := p.now()
+	if p.tty {
+		if now.Sub(p.last) >= 200*time.Millisecond {
+			fmt.Fprintf(p.w, "\rexporting %s: %d records ", entity, n)
+			p.last, p.shownAny = now, true
+		}
+		return
+	}
+	if now.Sub(p.last) >= progressEvery {
+		fmt.Fprintf(p.w, "%s export: %s: %d records so far\n", now.UTC().Format(time.RFC3339), entity, n)
+		p.last = now
+	}
+}
+
+func (p *progressLog) finish() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.tty && p.shownAny {
+		fmt.Fprint(p.w, "\r\033[K")
+	}
+}

@@ -1,0 +1,13 @@
+package layout
+
+import (
+	"time"
+
+	"github.com/capsule-etl/capsule-etl/capsule"
+)
+
+type timeT = time.Time
+
+func dateTime(d capsule.Date) time.Time {
+	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC)
+}
