@@ -29,9 +29,9 @@ func TestMain(m *testing.M) {
 }
 
 // runChild runs the import in a child process and kills it with SIGKILL
-// after killAfter (0: let it finish). It returns the exit code, -1 when
-// killed.
-func runChild(t *testing.T, args []string, killAfter time.Duration) (int, string) {
+// as soon as killNow says so (nil: let it finish). It returns the exit
+// code, -1 when killed.
+func runChild(t *testing.T, args []string, killNow func() bool) (int, string) {
 	t.Helper()
 	raw, _ := json.Marshal(args)
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
@@ -44,13 +44,21 @@ func runChild(t *testing.T, args []string, killAfter time.Duration) (int, string
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	var err error
-	if killAfter > 0 {
-		select {
-		case err = <-done:
-		case <-time.After(killAfter):
-			cmd.Process.Kill() // SIGKILL: no cleanup, no journal flush
-			<-done
-			return -1, stderr.String()
+	if killNow != nil {
+		tick := time.NewTicker(500 * time.Microsecond)
+		defer tick.Stop()
+	wait:
+		for {
+			select {
+			case err = <-done:
+				break wait
+			case <-tick.C:
+				if killNow() {
+					cmd.Process.Kill() // SIGKILL: no cleanup, no journal flush
+					<-done
+					return -1, stderr.String()
+				}
+			}
 		}
 	} else {
 		err = <-done
@@ -77,12 +85,15 @@ func TestImportSurvivesKill9(t *testing.T) {
 		if run > maxRuns {
 			t.Fatalf("not finished after %d runs (%d killed)", maxRuns, kills)
 		}
-		var delay time.Duration
-		if kills < 6 {
-			delay = time.Duration(50+rng.IntN(400)) * time.Millisecond
-		}
+		// Kill at a random moment while writing: after 1 to 40 more writes
+		// reached the sandbox (a write may be applied with its answer lost).
 		before := srv.Stats().Requests["POST"]
-		code, stderr := runChild(t, args, delay)
+		var killNow func() bool
+		if kills < 6 {
+			after := before + 1 + rng.IntN(40)
+			killNow = func() bool { return srv.Stats().Requests["POST"] >= after }
+		}
+		code, stderr := runChild(t, args, killNow)
 		switch code {
 		case -1:
 			kills++

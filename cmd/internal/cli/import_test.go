@@ -191,22 +191,8 @@ func checkOnce(t *testing.T, url string, rows [][]string) {
 	t.Helper()
 	count := map[string]int{}
 	for _, path := range []string{"parties", "opportunities", "entries"} {
-		for page := 1; ; page++ {
-			req, _ := http.NewRequest("GET", fmt.Sprintf("%s/%s?perPage=100&page=%d", url, path, page), nil)
-			req.Header.Set("Authorization", "Bearer "+sandbox.DefaultToken)
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var body map[string][]map[string]any
-			json.NewDecoder(resp.Body).Decode(&body)
-			resp.Body.Close()
-			for _, r := range body[path] {
-				count[fmt.Sprintf("%s|%v|%v|%v", path, r["name"], r["lastName"], r["content"])]++
-			}
-			if len(body[path]) < 100 {
-				break
-			}
+		for _, r := range listAll(t, url, path) {
+			count[fmt.Sprintf("%s|%v|%v|%v", path, r["name"], r["lastName"], r["content"])]++
 		}
 	}
 	want := map[string]bool{}
@@ -227,5 +213,28 @@ func checkOnce(t *testing.T, url string, rows [][]string) {
 	}
 	if len(count) != len(want) {
 		t.Errorf("%d distinct records, want %d", len(count), len(want))
+	}
+}
+
+func listAll(t *testing.T, url, path string) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	for page := 1; ; page++ {
+		req, _ := http.NewRequest("GET", fmt.Sprintf("%s/%s?perPage=100&page=%d", url, path, page), nil)
+		req.Header.Set("Authorization", "Bearer "+sandbox.DefaultToken)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var body map[string][]map[string]any
+		err = json.NewDecoder(resp.Body).Decode(&body)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, body[path]...)
+		if len(body[path]) < 100 {
+			return out
+		}
 	}
 }
