@@ -120,14 +120,34 @@ func (rc *reconciler) find(ctx context.Context, op journal.Op) (id string, found
 	if !k.indexed() {
 		return rc.findChild(ctx, k, op)
 	}
-	since := op.Updated.Add(-2 * time.Second)
-	for _, nk := range op.NaturalKey {
+	// Every natural key is a property of the record the write would have
+	// made, so a stored record is found by the first (strongest) key; the
+	// others only narrow several candidates down. Nothing found by the
+	// first key means nothing was stored.
+	var cands []string
+	for i, nk := range op.NaturalKey {
 		ids, err := rc.ir.mem.FindIDs(ctx, k.path, journal.MatchKey{Kind: k.label + ":" + nk.Kind, Value: nk.Value})
 		if err != nil {
 			return "", false, err
 		}
+		switch {
+		case i == 0:
+			cands = ids
+		case len(ids) > 0:
+			if both := intersect(cands, ids); len(both) > 0 {
+				cands = both
+			}
+		}
+		if len(cands) <= 1 {
+			break
+		}
+	}
+	if len(cands) > 1 {
+		// Prefer records changed since the write (allowing for clock skew
+		// between us and Capsule).
+		since := op.Updated.Add(-clockSkew)
 		var recent []string
-		for _, id := range ids {
+		for _, id := range cands {
 			e, ok, err := rc.ir.mem.IndexEntry(ctx, k.path, id)
 			if err != nil {
 				return "", false, err
@@ -136,16 +156,32 @@ func (rc *reconciler) find(ctx context.Context, op journal.Op) (id string, found
 				recent = append(recent, id)
 			}
 		}
-		switch len(recent) {
-		case 1:
-			return recent[0], true, nil
-		case 0:
-			continue
-		default:
-			return "", true, nil
+		cands = recent
+	}
+	switch len(cands) {
+	case 0:
+		return "", false, nil
+	case 1:
+		return cands[0], true, nil
+	}
+	return "", true, nil
+}
+
+// clockSkew is how far Capsule's clock may be from ours when telling a
+// record our lost write made from older ones with the same key.
+const clockSkew = 10 * time.Minute
+
+func intersect(a, b []string) []string {
+	var out []string
+	for _, x := range a {
+		for _, y := range b {
+			if x == y {
+				out = append(out, x)
+				break
+			}
 		}
 	}
-	return "", false, nil
+	return out
 }
 
 // findChild looks for a lost note or task among the linked record's
