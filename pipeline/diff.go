@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/capsule-etl/capsule-etl/mappings"
@@ -117,7 +118,7 @@ func diffFields(row, have []map[string]any, mode mappings.ListMode) []any {
 		n := fieldName(it)
 		inRow[n] = true
 		h := byName[n]
-		if h == nil || canon(h["value"]) != canon(it["value"]) {
+		if h == nil || !sameValue(h["value"], it["value"]) {
 			out = append(out, it)
 			byName[n] = it
 		}
@@ -226,4 +227,16 @@ func apply(view, upd map[string]any) {
 		}
 		view[k] = v
 	}
+}
+
+// sameValue compares custom field values; Capsule answers numbers as
+// strings ("12.0" for 12), so numbers compare by value.
+func sameValue(a, b any) bool {
+	ca, cb := canon(a), canon(b)
+	if ca == cb {
+		return true
+	}
+	fa, ea := strconv.ParseFloat(ca, 64)
+	fb, eb := strconv.ParseFloat(cb, 64)
+	return ea == nil && eb == nil && fa == fb
 }

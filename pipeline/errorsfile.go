@@ -144,3 +144,14 @@ func abort(w formats.Writer) {
 	}
 	w.Close()
 }
+
+// rejectedRowSet is the set of input rows with a rejected op.
+func rejectedRowSet(ops []*planOp) map[[2]any]bool {
+	out := map[[2]any]bool{}
+	for _, o := range ops {
+		if o.action == journal.Reject {
+			out[[2]any{o.in, o.row}] = true
+		}
+	}
+	return out
+}

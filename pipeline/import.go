@@ -161,7 +161,21 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 		writePlanSummary(cfg.PlanSummary, ops, b, cfg.Reserve, cfg.Now())
 	}
 	var werr error
-	if run != nil {
+	if cfg.MaxErrors > 0 && !cfg.DryRun {
+		if n := len(rejectedRowSet(ops)); n > cfg.MaxErrors {
+			// Too many bad rows: write nothing, report them all.
+			werr = fmt.Errorf("%w: %d rows rejected before writing, more than --max-errors %d; "+
+				"nothing was written: fix the rows in the errors file and run again", errTooManyErrors, n, cfg.MaxErrors)
+			if run != nil && !run.Resumed {
+				// Nothing of this run was sent: do not let it block the
+				// corrected input as an unfinished run.
+				if err := j.AbandonRun(ctx, run.ID); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	if run != nil && werr == nil {
 		// 6. Write.
 		w := &writer{api: a, run: run, batch: run.NewBatch(64), rec: rc, workers: cfg.Workers, maxErrors: cfg.MaxErrors}
 		pr := &progress{w: cfg.Progress, terminal: cfg.Terminal, every: cfg.ProgressEvery, now: cfg.Now, wr: w, total: w.pending(ops)}
