@@ -43,8 +43,9 @@ func (p *progress) run(ctx context.Context) (stop func()) {
 		for {
 			select {
 			case <-done:
+				// The last state, always: logs end with the final count.
+				p.line(start)
 				if p.terminal {
-					p.line(start)
 					fmt.Fprintln(p.w)
 				}
 				return

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -237,4 +238,47 @@ func listAll(t *testing.T, url, path string) []map[string]any {
 			return out
 		}
 	}
+}
+
+// An interrupt (SIGINT cancels the context) exits 130; the same command
+// then resumes and finishes.
+func TestImportCommandInterruptExits130(t *testing.T) {
+	srv := sandbox.New()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	posts := 0
+	var mu sync.Mutex
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		if r.Method == "POST" {
+			if posts++; posts == 10 {
+				cancel()
+			}
+		}
+		mu.Unlock()
+		srv.ServeHTTP(w, r)
+	}))
+	defer hs.Close()
+	url := hs.URL + sandbox.APIPrefix
+	t.Setenv("CAPSULE_TOKEN", sandbox.DefaultToken)
+	rows := importRows(30)
+	_, mapping, input := importFixture(t, rows)
+	var out, errOut bytes.Buffer
+	code := Run(ctx, []string{"import", "--base-url", url, "--mapping", mapping, input}, &IO{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
+	if code != ExitInterrupted || !strings.Contains(errOut.String(), "run the same command again") {
+		t.Fatalf("exit %d\n%s", code, errOut.String())
+	}
+	for run := 1; ; run++ {
+		if run > 30 {
+			t.Fatal("not finished after 30 runs")
+		}
+		code, _, stderr := runImportCLI(t, "import", "--base-url", url, "--mapping", mapping, input)
+		if code == ExitOK {
+			break
+		}
+		if code != ExitFatal {
+			t.Fatalf("resume: exit %d\n%s", code, stderr)
+		}
+	}
+	checkOnce(t, url, rows)
 }
