@@ -3,9 +3,9 @@ package pipeline_test
 import (
 	"bytes"
 	"io"
-	"sync"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
