@@ -40,11 +40,14 @@ func rejectedRows(ops []*planOp) map[*input]map[int]rowReject {
 			out[o.in] = m
 		}
 		reason := firstNonEmpty(o.message, o.reason)
+		if !o.rowErr {
+			reason = o.record + ": " + reason
+		}
 		r := m[o.row]
 		if r.reason == "" {
-			r = rowReject{field: o.field, reason: o.record + ": " + reason}
+			r = rowReject{field: o.field, reason: reason}
 		} else if !strings.Contains(r.reason, reason) {
-			r.reason += "; " + o.record + ": " + reason
+			r.reason += "; " + reason
 		}
 		m[o.row] = r
 	}

@@ -73,6 +73,7 @@ type planOp struct {
 
 	reason string // why rejected / skipped
 	field  string // the mapping path or column the reason is about
+	rowErr bool   // rejected for values of the row (reason shared by its ops)
 
 	matchKey  string   // the key that found the target
 	targetID  string   // existing record updated / unchanged

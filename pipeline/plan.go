@@ -40,15 +40,14 @@ func (pl *planner) planRow(r *rowOps) []*planOp {
 		row = append(row, p)
 		switch {
 		case len(r.errs) > 0:
-			p.action = journal.Reject
-			e := firstErr(r.errs, op.Record)
-			p.reason, p.field = e.Message, e.Column
+			// Any value that cannot be read rejects the whole row: every op
+			// carries the same reasons, naming the columns.
+			p.action, p.rowErr = journal.Reject, true
+			p.field = r.errs[0].Column
 			if p.field == "" {
-				p.field = e.Field
+				p.field = r.errs[0].Field
 			}
-			if e.Record != op.Record && e.Record != "" {
-				p.reason = "the row is rejected: " + e.Error()
-			}
+			p.reason = rowReason(r.errs)
 		case op.Skipped:
 			p.action, p.reason = journal.Skip, "the record's `when` condition is false for this row"
 		default:
@@ -62,13 +61,19 @@ func (pl *planner) planRow(r *rowOps) []*planOp {
 	return row
 }
 
-func firstErr(errs []mappings.RowError, record string) mappings.RowError {
-	for _, e := range errs {
-		if e.Record == record {
-			return e
+func rowReason(errs []mappings.RowError) string {
+	var b strings.Builder
+	for i, e := range errs {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		if e.Column != "" {
+			fmt.Fprintf(&b, "column %q: %s", e.Column, e.Message)
+		} else {
+			b.WriteString(e.Error())
 		}
 	}
-	return errs[0]
+	return b.String() + " (fix the value in the file)"
 }
 
 func (p *planOp) reject(field, format string, args ...any) {

@@ -134,13 +134,13 @@ func WriteSummary(w io.Writer, r *Result) {
 	if r.DryRun {
 		verb = " (dry run: planned, nothing written)"
 	}
-	fmt.Fprintf(w, "summary%s: %d rows\n", verb, r.Rows)
+	fmt.Fprintf(w, "summary%s: %s\n", verb, plural(r.Rows, "row"))
 	for _, e := range r.Entities {
 		fmt.Fprintf(w, "  %-14s %s\n", e.Entity, e.Counts.String())
 	}
 	fmt.Fprintf(w, "  requests: %d, time: %s\n", r.Requests, r.Elapsed.Round(time.Millisecond))
 	if r.ErrorsFile != "" {
-		fmt.Fprintf(w, "  %d rejected rows written to %s: fix them there and import that file with the same mapping\n", r.RejectedRows, r.ErrorsFile)
+		fmt.Fprintf(w, "  %s written to %s: fix them there and import that file with the same mapping\n", plural(r.RejectedRows, "rejected row"), r.ErrorsFile)
 	}
 }
 
@@ -154,4 +154,11 @@ func (c Counts) String() string {
 		parts = append(parts, fmt.Sprintf("not sent %d", c.Pending))
 	}
 	return strings.Join(parts, ", ")
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }
