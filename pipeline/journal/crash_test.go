@@ -16,7 +16,7 @@ import (
 const (
 	childEnvPath  = "JOURNAL_CRASH_CHILD_PATH"
 	childEnvBatch = "JOURNAL_CRASH_CHILD_BATCH"
-	crashOps      = 2000
+	crashOps      = 500
 )
 
 func TestMain(m *testing.M) {
@@ -82,7 +82,7 @@ func TestKillMidWrite(t *testing.T) {
 		killAt int // kill after this many "sending" lines
 	}{
 		{name: "single commits, early kill", killAt: 3},
-		{name: "single commits, later kill", killAt: 150},
+		{name: "single commits, later kill", killAt: 100},
 		{name: "batched done markers", batch: true, killAt: 77},
 	}
 	for _, tc := range tests {

@@ -100,7 +100,7 @@ func (m *Memory) ClearIndex(ctx context.Context, entity string) error {
 // FindIDs returns the ids of every record of entity with the key, sorted;
 // more than one is an ambiguous match for the caller to report.
 func (m *Memory) FindIDs(ctx context.Context, entity string, k MatchKey) ([]string, error) {
-	rows, err := m.j.r.QueryContext(ctx, `SELECT id FROM index_keys
+	rows, err := m.j.query(ctx, `SELECT id FROM index_keys
 		WHERE account_id = ? AND entity = ? AND kind = ? AND value = ? ORDER BY id`,
 		m.accountID, entity, k.Kind, k.Value)
 	if err != nil {
@@ -143,7 +143,7 @@ func (m *Memory) IndexEntry(ctx context.Context, entity, id string) (Entry, bool
 	var e Entry
 	var ts int64
 	var fields string
-	err := m.j.r.QueryRowContext(ctx, `SELECT id, updated_at, fields FROM index_entries
+	err := m.j.queryRow(ctx, `SELECT id, updated_at, fields FROM index_entries
 		WHERE account_id = ? AND entity = ? AND id = ?`, m.accountID, entity, id).Scan(&e.ID, &ts, &fields)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Entry{}, false, nil
@@ -157,7 +157,7 @@ func (m *Memory) IndexEntry(ctx context.Context, entity, id string) (Entry, bool
 }
 
 func (m *Memory) keysOf(ctx context.Context, entity, id string) ([]MatchKey, error) {
-	rows, err := m.j.r.QueryContext(ctx, `SELECT kind, value FROM index_keys
+	rows, err := m.j.query(ctx, `SELECT kind, value FROM index_keys
 		WHERE account_id = ? AND entity = ? AND id = ? ORDER BY kind, value`, m.accountID, entity, id)
 	if err != nil {
 		return nil, err
@@ -178,7 +178,7 @@ func (m *Memory) keysOf(ctx context.Context, entity, id string) ([]MatchKey, err
 // that prefers to hold the index in memory.
 func (m *Memory) IndexEntries(ctx context.Context, entity string) iter.Seq2[Entry, error] {
 	return func(yield func(Entry, error) bool) {
-		rows, err := m.j.r.QueryContext(ctx, `SELECT id, updated_at, fields FROM index_entries
+		rows, err := m.j.query(ctx, `SELECT id, updated_at, fields FROM index_entries
 			WHERE account_id = ? AND entity = ? ORDER BY id`, m.accountID, entity)
 		if err != nil {
 			yield(Entry{}, fmt.Errorf("reading the %s index: %w", entity, err))
@@ -207,7 +207,7 @@ func (m *Memory) IndexEntries(ctx context.Context, entity string) iter.Seq2[Entr
 // IndexLen counts the indexed records of entity.
 func (m *Memory) IndexLen(ctx context.Context, entity string) (int, error) {
 	var n int
-	err := m.j.r.QueryRowContext(ctx, `SELECT count(*) FROM index_entries WHERE account_id = ? AND entity = ?`,
+	err := m.j.queryRow(ctx, `SELECT count(*) FROM index_entries WHERE account_id = ? AND entity = ?`,
 		m.accountID, entity).Scan(&n)
 	return n, err
 }
@@ -216,7 +216,7 @@ func (m *Memory) IndexLen(ctx context.Context, entity string) (int, error) {
 // false when the index was never completed (list everything).
 func (m *Memory) Cursor(ctx context.Context, entity string) (since time.Time, ok bool, err error) {
 	var ts int64
-	err = m.j.r.QueryRowContext(ctx, `SELECT since FROM cursors WHERE account_id = ? AND entity = ?`,
+	err = m.j.queryRow(ctx, `SELECT since FROM cursors WHERE account_id = ? AND entity = ?`,
 		m.accountID, entity).Scan(&ts)
 	if errors.Is(err, sql.ErrNoRows) {
 		return time.Time{}, false, nil
@@ -242,7 +242,7 @@ func (m *Memory) SetCursor(ctx context.Context, entity string, since time.Time) 
 // MaxUpdatedAt is the newest updatedAt in the index of entity (zero if empty).
 func (m *Memory) MaxUpdatedAt(ctx context.Context, entity string) (time.Time, error) {
 	var ts sql.NullInt64
-	err := m.j.r.QueryRowContext(ctx, `SELECT max(updated_at) FROM index_entries WHERE account_id = ? AND entity = ?`,
+	err := m.j.queryRow(ctx, `SELECT max(updated_at) FROM index_entries WHERE account_id = ? AND entity = ?`,
 		m.accountID, entity).Scan(&ts)
 	if err != nil {
 		return time.Time{}, err

@@ -28,10 +28,11 @@ const DefaultReaders = 4
 // separate read-only pool and see the last committed state (WAL).
 type Journal struct {
 	path   string
-	w      *sql.DB // exactly one connection, BEGIN IMMEDIATE
-	r      *sql.DB // read-only connections
+	w      *sql.DB  // exactly one connection, BEGIN IMMEDIATE
+	r      *sql.DB  // read-only connections
+	ws, rs *stmts   // prepared statements of w and r
+	lock   *os.File // holds the process lock; nil WithoutLock
 	now    func() time.Time
-	synced bool
 }
 
 // Option configures Open.
@@ -42,7 +43,25 @@ type config struct {
 	readers int
 	now     func() time.Time
 	sync    string
+	nolock  bool
 }
+
+// LockedError reports a journal already opened by another process (or
+// another Open in this one). Two writers on one journal would both resume
+// the same run and send the same writes.
+type LockedError struct{ Path string }
+
+func (e *LockedError) Error() string {
+	return "journal " + e.Path + " is in use by another capsule-etl process: wait for it to finish, " +
+		"or choose another file with --journal"
+}
+
+var errLocked = errors.New("locked")
+
+// WithoutLock opens the journal without taking the process lock, for
+// read-only inspection (`runs list`, `runs show`) while an import runs.
+// Never write through such a Journal.
+func WithoutLock() Option { return func(c *config) { c.nolock = true } }
 
 // WithBusyTimeout overrides DefaultBusyTimeout.
 func WithBusyTimeout(d time.Duration) Option { return func(c *config) { c.busy = d } }
@@ -77,14 +96,26 @@ func Open(ctx context.Context, path string, opts ...Option) (*Journal, error) {
 	if err != nil {
 		return nil, fmt.Errorf("journal %s: %w", path, err)
 	}
-	if err := createPrivate(abs); err != nil {
+	lock, err := createPrivate(abs)
+	if err != nil {
 		return nil, err
 	}
-	j := &Journal{path: abs, now: cfg.now, synced: cfg.sync == "FULL"}
+	if cfg.nolock {
+		lock.Close()
+		lock = nil
+	} else if err := lockFile(lock); err != nil {
+		lock.Close()
+		if errors.Is(err, errLocked) {
+			return nil, &LockedError{Path: abs}
+		}
+		return nil, fmt.Errorf("locking journal %s: %w", abs, err)
+	}
+	j := &Journal{path: abs, now: cfg.now, lock: lock}
 	// SQLite creates the -wal and -shm files with the database file's mode,
 	// so creating the main file 0600 first keeps all three private.
 	j.w, err = sql.Open("sqlite", dsn(abs, cfg, false))
 	if err != nil {
+		j.unlock()
 		return nil, fmt.Errorf("journal %s: %w", abs, err)
 	}
 	j.w.SetMaxOpenConns(1)
@@ -92,36 +123,54 @@ func Open(ctx context.Context, path string, opts ...Option) (*Journal, error) {
 	j.w.SetConnMaxLifetime(0)
 	if err := migrate(ctx, j.w, abs); err != nil {
 		j.w.Close()
+		j.unlock()
 		return nil, err
 	}
 	j.r, err = sql.Open("sqlite", dsn(abs, cfg, true))
 	if err != nil {
 		j.w.Close()
+		j.unlock()
 		return nil, fmt.Errorf("journal %s: %w", abs, err)
 	}
 	j.r.SetMaxOpenConns(cfg.readers)
+	j.r.SetMaxIdleConns(cfg.readers)
+	j.ws, j.rs = newStmts(j.w), newStmts(j.r)
+	if err := j.ws.warm(ctx, hotWrites()...); err != nil {
+		j.Close()
+		return nil, fmt.Errorf("journal %s: %w", abs, err)
+	}
 	return j, nil
 }
 
-func createPrivate(path string) error {
+// createPrivate creates the file 0600 (or tightens it) and returns it open:
+// the handle carries the process lock.
+func createPrivate(path string) (*os.File, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
-		return fmt.Errorf("creating journal %s: %w (choose another place with --journal)", path, err)
+		if st, serr := os.Stat(path); serr == nil && st.IsDir() {
+			return nil, fmt.Errorf("journal %s is a directory: give a file name", path)
+		}
+		return nil, fmt.Errorf("creating journal %s: %w (choose another place with --journal)", path, err)
 	}
-	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return fmt.Errorf("journal %s: %w", path, err)
-	}
-	if st.IsDir() {
-		return fmt.Errorf("journal %s is a directory: give a file name", path)
+		f.Close()
+		return nil, fmt.Errorf("journal %s: %w", path, err)
 	}
 	if st.Mode().Perm()&0o077 != 0 {
 		if err := f.Chmod(0o600); err != nil {
-			return fmt.Errorf("restricting journal %s to 0600: %w", path, err)
+			f.Close()
+			return nil, fmt.Errorf("restricting journal %s to 0600: %w", path, err)
 		}
 	}
-	return nil
+	return f, nil
+}
+
+func (j *Journal) unlock() {
+	if j.lock != nil {
+		j.lock.Close()
+		j.lock = nil
+	}
 }
 
 func dsn(path string, cfg config, readOnly bool) string {
@@ -148,12 +197,13 @@ func (j *Journal) Path() string { return j.path }
 
 // Close checkpoints the WAL into the main file and closes the journal.
 func (j *Journal) Close() error {
-	_, cerr := j.w.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	j.ws.close()
+	j.rs.close()
+	// A failed checkpoint loses nothing (the WAL is replayed on the next
+	// open), so its error is not the caller's concern.
+	j.w.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 	err := errors.Join(j.r.Close(), j.w.Close())
-	if err == nil && cerr != nil {
-		// A failed checkpoint loses nothing: the WAL is replayed on next open.
-		return nil
-	}
+	j.unlock()
 	return err
 }
 

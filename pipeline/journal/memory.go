@@ -38,7 +38,7 @@ func (r *Run) Memory() *Memory { return &Memory{j: r.j, accountID: r.accountID} 
 // than create a duplicate.
 func (m *Memory) Lookup(ctx context.Context, entity, sourceKey string) (string, bool, error) {
 	var id string
-	err := m.j.r.QueryRowContext(ctx, `SELECT capsule_id FROM ids
+	err := m.j.queryRow(ctx, `SELECT capsule_id FROM ids
 		WHERE account_id = ? AND entity = ? AND source_key = ?`, m.accountID, entity, sourceKey).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", false, nil

@@ -2,12 +2,11 @@ package journal
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -150,6 +149,9 @@ func (e *TransitionError) Error() string {
 func (r *Run) AddOps(ctx context.Context, specs ...OpSpec) ([]Op, error) {
 	out := make([]Op, 0, len(specs))
 	err := r.j.write(ctx, func(tx *sql.Tx) error {
+		if err := r.checkRunning(ctx, tx); err != nil {
+			return fmt.Errorf("adding operations: %w", err)
+		}
 		ins, err := tx.PrepareContext(ctx, `INSERT INTO ops(run_id, file, row, source_key, record, entity,
 			action, state, natural_key, message, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT(run_id, file, row, source_key, record) DO UPDATE SET
@@ -197,93 +199,6 @@ func (r *Run) AddOps(ctx context.Context, specs ...OpSpec) ([]Op, error) {
 	return out, nil
 }
 
-// MarkSending records that the request is about to go out. It returns once
-// the mark is on disk (synchronous=FULL): only then may the request be sent.
-func (r *Run) MarkSending(ctx context.Context, id int64, req Request) error {
-	sum := sha256.Sum256(req.Body)
-	var prev any
-	if len(req.Previous) > 0 {
-		prev = string(req.Previous)
-	}
-	return r.j.write(ctx, func(tx *sql.Tx) error {
-		if err := r.transition(ctx, tx, id, Sending, []State{Pending},
-			`method = ?, path = ?, body = ?, body_hash = ?, previous = ?, attempts = attempts + 1, message = ''`,
-			req.Method, req.Path, req.Body, hex.EncodeToString(sum[:]), prev); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, `UPDATE runs SET requests = requests + 1 WHERE id = ?`, r.ID)
-		return err
-	})
-}
-
-// MarkDone records Capsule's confirmation (or a reconciliation that found
-// the record) and remembers source key → Capsule id for later runs.
-func (r *Run) MarkDone(ctx context.Context, id int64, capsuleID string) error {
-	return r.j.write(ctx, func(tx *sql.Tx) error { return r.markDone(ctx, tx, id, capsuleID) })
-}
-
-func (r *Run) markDone(ctx context.Context, tx *sql.Tx, id int64, capsuleID string) error {
-	if capsuleID == "" {
-		return fmt.Errorf("marking operation %d done: empty Capsule id", id)
-	}
-	if err := r.transition(ctx, tx, id, Done, []State{Sending},
-		`capsule_id = ?, message = '', seq = (SELECT coalesce(max(seq), 0) + 1 FROM ops WHERE run_id = ?)`,
-		capsuleID, r.ID); err != nil {
-		return err
-	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO ids(account_id, entity, source_key, capsule_id, run_id)
-		SELECT ?, entity, source_key, capsule_id, run_id FROM ops WHERE id = ? AND source_key != '' AND action != 'delete'
-		ON CONFLICT(account_id, entity, source_key) DO UPDATE SET capsule_id = excluded.capsule_id, run_id = excluded.run_id`,
-		r.accountID, id)
-	return err
-}
-
-// MarkFailed records a refusal (4xx) with Capsule's message, or a pending
-// operation that cannot be sent because a dependency failed.
-func (r *Run) MarkFailed(ctx context.Context, id int64, msg string) error {
-	return r.j.write(ctx, func(tx *sql.Tx) error { return r.markFailed(ctx, tx, id, msg) })
-}
-
-func (r *Run) markFailed(ctx context.Context, tx *sql.Tx, id int64, msg string) error {
-	return r.transition(ctx, tx, id, Failed, []State{Sending, Pending}, `message = ?`, msg)
-}
-
-// MarkPending puts a sending operation back: after a 429, or when
-// reconciliation proved nothing was stored.
-func (r *Run) MarkPending(ctx context.Context, id int64) error {
-	return r.j.write(ctx, func(tx *sql.Tx) error {
-		return r.transition(ctx, tx, id, Pending, []State{Sending}, `message = ''`)
-	})
-}
-
-// transition moves op id to state to if it is in one of from, setting the
-// extra columns in set (a SQL fragment with placeholders args).
-func (r *Run) transition(ctx context.Context, tx *sql.Tx, id int64, to State, from []State, set string, args ...any) error {
-	q := `UPDATE ops SET state = ?, updated = ?`
-	if set != "" {
-		q += ", " + set
-	}
-	q += ` WHERE id = ? AND run_id = ? AND state IN (?, ?)`
-	all := append([]any{to, r.j.stamp()}, args...)
-	all = append(all, id, r.ID, from[0], from[len(from)-1])
-	res, err := tx.ExecContext(ctx, q, all...)
-	if err != nil {
-		return fmt.Errorf("marking operation %d %s: %w", id, to, err)
-	}
-	if n, _ := res.RowsAffected(); n == 1 {
-		return nil
-	}
-	var cur State
-	err = tx.QueryRowContext(ctx, `SELECT state FROM ops WHERE id = ? AND run_id = ?`, id, r.ID).Scan(&cur)
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("marking operation %d %s: %w in run %d", id, to, ErrNotFound, r.ID)
-	}
-	if err != nil {
-		return err
-	}
-	return &TransitionError{OpID: id, From: cur, To: to}
-}
-
 // InDoubt lists the operations left in sending by a crash, kill, timeout or
 // 5xx. On resume they must be reconciled before anything else is sent.
 func (r *Run) InDoubt(ctx context.Context) ([]Op, error) { return r.Ops(ctx, Sending) }
@@ -297,7 +212,7 @@ func (r *Run) Ops(ctx context.Context, states ...State) ([]Op, error) {
 		q += ` AND state IN (SELECT value FROM json_each(?))`
 		args = append(args, string(b))
 	}
-	rows, err := r.j.r.QueryContext(ctx, q+` ORDER BY id`, args...)
+	rows, err := r.j.query(ctx, q+` ORDER BY id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("listing operations of run %d: %w", r.ID, err)
 	}
@@ -315,7 +230,7 @@ func (r *Run) Ops(ctx context.Context, states ...State) ([]Op, error) {
 
 // Op returns one operation of the run.
 func (r *Run) Op(ctx context.Context, id int64) (Op, error) {
-	op, err := r.scanOp(r.j.r.QueryRowContext(ctx, opSelect+` WHERE id = ? AND run_id = ?`, id, r.ID))
+	op, err := r.scanOp(r.j.queryRow(ctx, opSelect+` WHERE id = ? AND run_id = ?`, id, r.ID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Op{}, fmt.Errorf("operation %d: %w in run %d", id, ErrNotFound, r.ID)
 	}
@@ -354,4 +269,41 @@ func nonNil[T any](s []T) []T {
 		return []T{}
 	}
 	return s
+}
+
+// Candidates returns the ids of records that may be what an in-doubt op
+// wrote: every id indexed under one of its natural keys (refresh the index
+// with `since` first), and the id remembered for its source key. Several
+// ids are an ambiguity to report, not to guess; the caller may also compare
+// the entries' UpdatedAt with op.Updated, the time of the sending mark.
+func (r *Run) Candidates(ctx context.Context, op Op) ([]string, error) {
+	m := r.Memory()
+	seen := map[string]bool{}
+	var ids []string
+	add := func(id string) {
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	for _, k := range op.NaturalKey {
+		found, err := m.FindIDs(ctx, op.Entity, k)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range found {
+			add(id)
+		}
+	}
+	if op.Key.SourceKey != "" {
+		id, ok, err := m.Lookup(ctx, op.Entity, op.Key.SourceKey)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			add(id)
+		}
+	}
+	slices.Sort(ids)
+	return ids, nil
 }

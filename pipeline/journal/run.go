@@ -120,6 +120,9 @@ func (e *IncompleteRunError) Error() string {
 // ErrNotFound is returned for an unknown run or operation.
 var ErrNotFound = errors.New("not found")
 
+// ErrRunClosed refuses changes to a finished or abandoned run.
+var ErrRunClosed = errors.New("run is closed")
+
 // BeginRun resumes the unfinished run with the same fingerprint, or starts a
 // new one. An unfinished run with another fingerprint is refused with
 // *UnfinishedRunError; AbandonRun is the way past it.
@@ -156,8 +159,8 @@ func (j *Journal) BeginRun(ctx context.Context, spec RunSpec) (*Run, error) {
 				MappingChanged: o.MappingHash != spec.MappingHash,
 				AccountChanged: o.BaseURL != strings.TrimRight(spec.Account.BaseURL, "/") || o.UserID != spec.Account.storedUser(),
 				Hint: fmt.Sprintf("finish it by running the same command with the original input and mapping, "+
-					"or abandon it (--abandon, or `capsule-etl runs abandon %d`) and start fresh; "+
-					"what it already wrote stays listed in `capsule-etl runs show %d`", o.ID, o.ID),
+					"or start fresh with --abandon (what run %d already wrote stays listed in "+
+					"`capsule-etl runs show %d` and can be rolled back)", o.ID, o.ID),
 			}
 		}
 		marker, err := newMarker()

@@ -179,3 +179,31 @@ func TestListAndGetRuns(t *testing.T) {
 		t.Errorf("AbandonRun of a finished run = %v, want ErrNotFound", err)
 	}
 }
+
+func TestClosedRunRefusesChanges(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name  string
+		close func(j *Journal, r *Run) error
+	}{
+		{name: "abandoned", close: func(j *Journal, r *Run) error { return j.AbandonRun(ctx, r.ID) }},
+		{name: "finished", close: func(j *Journal, r *Run) error { return r.Finish(ctx) }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			j, r, _ := beginTemp(t)
+			spec := personSpec(2, "a@x.org")
+			spec.Action = NoChange
+			op := mustAdd(t, r, spec)[0]
+			if err := tc.close(j, r); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := r.AddOps(ctx, personSpec(3, "b@x.org")); !errors.Is(err, ErrRunClosed) {
+				t.Errorf("AddOps = %v, want ErrRunClosed", err)
+			}
+			if err := r.MarkFailed(ctx, op.ID, "x"); !errors.Is(err, ErrRunClosed) {
+				t.Errorf("MarkFailed = %v, want ErrRunClosed", err)
+			}
+		})
+	}
+}
