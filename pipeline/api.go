@@ -92,3 +92,15 @@ func budgetOf(a *api) capsule.Rate {
 	}
 	return a.c.Pacer().Budget()
 }
+
+// createField creates a custom field definition of collection.
+func (a *api) createField(ctx context.Context, coll, name, typ string) error {
+	body := mustJSON(map[string]any{"definition": map[string]any{"name": name, "type": typ}})
+	req, err := a.c.NewRequest(ctx, "POST", coll+"/fields/definitions", bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	a.requests.Add(1)
+	_, err = a.c.Do(ctx, req, nil)
+	return err
+}

@@ -27,7 +27,10 @@ type Config struct {
 	Client  *capsule.Client // nil with Offline
 	Account journal.Account // the account the run writes to (token never stored)
 	DryRun  bool            // plan only: reads, no writes
-	Offline bool            // plan only, no requests at all: everything is a create
+	// CreateFields creates missing custom field definitions instead of
+	// refusing the run (type from the first value).
+	CreateFields bool
+	Offline      bool // plan only, no requests at all: everything is a create
 
 	Plan           io.Writer        // JSON Lines plan, nil for none
 	PlanSummary    io.Writer        // human summary of the plan (dry runs), nil for none

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/capsule-etl/capsule-etl/pipeline/journal"
@@ -72,14 +73,22 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 	)
 	if !cfg.Offline {
 		a = &api{c: cfg.Client}
-		// Declare the work up front (a few reads, then at most one write per
-		// op) so the pacer does not spread the first reads over the hour.
-		cfg.Client.Pacer().SetPending(64 + nrows*len(ins[0].prog.Records()))
+		// Declare the reads ahead (preflight and index pages) so the pacer
+		// does not spread them over the hour; the writes are declared once
+		// planned.
+		cfg.Client.Pacer().SetPending(200)
 		defer func() { res.Requests = a.requests.Load() }()
 		// 2. Preflight: the account against the mapping, all at once.
-		rd, err := preflight(ctx, a, need)
+		rd, created, err := preflight(ctx, a, need, cfg.CreateFields, cfg.DryRun)
 		if err != nil {
 			return nil, err
+		}
+		if len(created) > 0 && cfg.Progress != nil {
+			verb := "created"
+			if cfg.DryRun {
+				verb = "to be created"
+			}
+			fmt.Fprintf(cfg.Progress, "capsule-etl: custom fields %s: %s\n", verb, strings.Join(created, ", "))
 		}
 		pl.rd = rd
 		acct := cfg.Account

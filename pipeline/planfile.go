@@ -153,7 +153,7 @@ func estimate(n int, b capsule.Rate, reserve float64, now time.Time) string {
 		}
 	}
 	if n <= left {
-		return fmt.Sprintf("%d requests fit the current budget (%d left this window, %.0f%% reserved): minutes at most", n, b.Remaining, reserve)
+		return fmt.Sprintf("no waiting: %d writes fit the current budget (%d requests left in this window, %.0f%% kept in reserve)", n, b.Remaining, reserve)
 	}
 	rest := n - left
 	windows := (rest + usable - 1) / usable

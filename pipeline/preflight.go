@@ -50,15 +50,20 @@ type named struct {
 // preflight reads the reference data the mapping needs: users, pipelines
 // and milestones, teams, lost reasons, categories and custom field
 // definitions of each collection used, and checks the custom fields used.
-func preflight(ctx context.Context, a *api, need *needs) (*refData, error) {
-	rd := &refData{users: map[string]string{}, milestones: map[string]string{}, pipelines: map[string]bool{},
+//
+// With createFields, missing custom fields are created (type from the
+// first value: number, boolean, date or text) instead of reported; a dry
+// run only lists them in created. Creating is safe to repeat: the next
+// run finds the definition by name before writing anything.
+func preflight(ctx context.Context, a *api, need *needs, createFields, dry bool) (rd *refData, created []string, err error) {
+	rd = &refData{users: map[string]string{}, milestones: map[string]string{}, pipelines: map[string]bool{},
 		teams: map[string]string{}, lostReason: map[string]string{}, categories: map[string]string{},
 		fields: map[string]map[string]*fieldDef{}}
 	var cur struct {
 		User named `json:"user"`
 	}
 	if err := a.get(ctx, "users/current", &cur); err != nil {
-		return nil, fmt.Errorf("reading the current user: %w", err)
+		return nil, nil, fmt.Errorf("reading the current user: %w", err)
 	}
 	rd.userID = cur.User.ID.String()
 	list := func(path, key string, fn func(named)) error {
@@ -79,20 +84,20 @@ func preflight(ctx context.Context, a *api, need *needs) (*refData, error) {
 				}
 			}
 		}); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	if need.refs[mappings.RefMilestone] {
 		var pipes []named
 		if err := list("pipelines", "pipelines", func(n named) { pipes = append(pipes, n) }); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for _, p := range pipes {
 			rd.pipelines[normText(p.Name)] = true
 			if err := list("pipelines/"+p.ID.String()+"/milestones", "milestones", func(n named) {
 				rd.milestones[normText(p.Name)+"\x00"+normText(n.Name)] = n.ID.String()
 			}); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 	}
@@ -103,7 +108,7 @@ func preflight(ctx context.Context, a *api, need *needs) (*refData, error) {
 	}{{mappings.RefTeam, "teams", rd.teams}, {mappings.RefLostReason, "lostreasons", rd.lostReason}, {mappings.RefCategory, "categories", rd.categories}} {
 		if need.refs[l.kind] {
 			if err := list(l.path, l.path, func(n named) { l.into[normText(n.Name)] = n.ID.String() }); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 	}
@@ -113,13 +118,27 @@ func preflight(ctx context.Context, a *api, need *needs) (*refData, error) {
 		if err := list(coll+"/fields/definitions", "definitions", func(n named) {
 			defs[normText(n.Name)] = &fieldDef{ID: n.ID.String(), Name: n.Name, Type: n.Type, Options: n.Options}
 		}); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		rd.fields[coll] = defs
 		for _, name := range sortedKeys(need.fields[coll]) {
-			if defs[normText(name)] == nil {
+			if defs[normText(name)] != nil {
+				continue
+			}
+			if createFields {
+				typ := need.kinds[coll+"\x00"+name]
+				if !dry {
+					if err := a.createField(ctx, coll, name, typ); err != nil {
+						return nil, nil, fmt.Errorf("creating custom field %q for %s: %w", name, coll, err)
+					}
+					defs[normText(name)] = &fieldDef{Name: name, Type: typ}
+				}
+				created = append(created, fmt.Sprintf("%s: %q (%s)", coll, name, typ))
+				continue
+			}
+			{
 				problems = append(problems, fmt.Sprintf("custom field %q does not exist for %s (first used in %s); "+
-					"create it in Capsule (Settings > Custom Fields) or remove it from the mapping", name, coll, need.fields[coll][name]))
+					"create it in Capsule (Settings > Custom Fields) or with --create-fields, or remove it from the mapping", name, coll, need.fields[coll][name]))
 			}
 		}
 	}
@@ -129,9 +148,9 @@ func preflight(ctx context.Context, a *api, need *needs) (*refData, error) {
 		}
 	}
 	if len(problems) > 0 {
-		return nil, &PreflightError{Problems: problems}
+		return nil, nil, &PreflightError{Problems: problems}
 	}
-	return rd, nil
+	return rd, created, nil
 }
 
 // needs collects, while reading, what the rows refer to in the account.
@@ -139,10 +158,12 @@ type needs struct {
 	refs      map[mappings.RefKind]bool
 	fields    map[string]map[string]string // collection -> field name -> first use
 	pipelines map[string]string
+	kinds     map[string]string // collection + "\x00" + field name -> Capsule type of its first value
 }
 
 func newNeeds() *needs {
-	return &needs{refs: map[mappings.RefKind]bool{}, fields: map[string]map[string]string{}, pipelines: map[string]string{}}
+	return &needs{refs: map[mappings.RefKind]bool{}, fields: map[string]map[string]string{}, pipelines: map[string]string{},
+		kinds: map[string]string{}}
 }
 
 func (n *needs) note(op *mappings.Op, where string) {
@@ -169,6 +190,7 @@ func (n *needs) note(op *mappings.Op, where string) {
 		if name := str(def["name"]); name != "" {
 			if _, ok := m[name]; !ok {
 				m[name] = where
+				n.kinds[coll+"\x00"+name] = fieldType(f["value"])
 			}
 		}
 	}
@@ -204,4 +226,19 @@ func (d *fieldDef) check(v any) string {
 		}
 	}
 	return ""
+}
+
+// fieldType is the Capsule custom field type for a value of the mapping.
+func fieldType(v any) string {
+	switch x := v.(type) {
+	case bool:
+		return "boolean"
+	case json.Number, float64, int, int64:
+		return "number"
+	case string:
+		if len(x) == 10 && x[4] == '-' && x[7] == '-' {
+			return "date"
+		}
+	}
+	return "text"
 }

@@ -39,6 +39,26 @@ func TestPreflightReportsEveryMissingFieldBeforeWriting(t *testing.T) {
 	}
 }
 
+func TestCreateFieldsCreatesMissingDefinitions(t *testing.T) {
+	e := newEnv(t)
+	dir := t.TempDir()
+	in := writeCSV(t, dir, "orgs.csv", []string{"ID", "Company", "Owner", "Tier", "Founded"},
+		[][]string{{"1", "Acme", "", "Gold", "2001-01-01"}})
+	var log bytes.Buffer
+	cfg := e.config(t, fieldsMapping, in)
+	cfg.CreateFields, cfg.Progress = true, &log
+	if _, err := pipeline.Import(ctxT(t), cfg); err != nil {
+		t.Fatal(err)
+	}
+	if e.srv.Stats().Routes["POST /parties/fields/definitions"] != 2 || !strings.Contains(log.String(), `"Founded" (date)`) {
+		t.Fatalf("routes %v, log %s", e.srv.Stats().Routes, log.String())
+	}
+	orgs := e.list(t, "parties")
+	if len(orgs) != 1 || len(orgs[0]["fields"].([]any)) != 2 {
+		t.Fatalf("fields not written: %v", orgs)
+	}
+}
+
 func TestRowsWithUnknownValuesAreRejected(t *testing.T) {
 	e := newFieldsEnv(t)
 	dir := t.TempDir()
