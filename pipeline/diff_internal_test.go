@@ -4,6 +4,9 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/capsule-etl/capsule-etl/capsule"
 
 	"github.com/capsule-etl/capsule-etl/mappings"
 )
@@ -107,5 +110,28 @@ func TestRequestSplicesRefs(t *testing.T) {
 	m, path, body, ok := p.request()
 	if !ok || m != "POST" || path != "parties" || string(body) != `{"party":{"organisation":{"id":31},"owner":{"id":7},"firstName":"Ann"}}` {
 		t.Fatalf("%v %s %s %s", ok, m, path, body)
+	}
+}
+
+func TestEstimate(t *testing.T) {
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name   string
+		n      int
+		budget capsule.Rate
+		want   string
+	}{
+		{"nothing", 0, capsule.Rate{}, "nothing to send"},
+		{"fits", 100, capsule.Rate{Limit: 4000, Remaining: 3000, Reset: now.Add(30 * time.Minute)}, "no waiting: 100 writes"},
+		{"reserve not used", 3000, capsule.Rate{Limit: 4000, Remaining: 3000, Reset: now.Add(30 * time.Minute)}, "about 30m0s at 3600 requests/hour"},
+		{"several windows", 8000, capsule.Rate{Limit: 4000, Remaining: 400, Reset: now.Add(10 * time.Minute)}, "about 2h10m0s"},
+		{"unknown budget", 7200, capsule.Rate{}, "about 1h0m0s"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := estimate(tc.n, tc.budget, 10, now); !strings.Contains(got, tc.want) {
+				t.Fatalf("got %q, want it to contain %q", got, tc.want)
+			}
+		})
 	}
 }

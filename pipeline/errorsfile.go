@@ -31,7 +31,8 @@ type rowReject struct{ field, reason string }
 func rejectedRows(ops []*planOp) map[*input]map[int]rowReject {
 	out := map[*input]map[int]rowReject{}
 	for _, o := range ops {
-		if o.action != journal.Reject && o.state != journal.Failed {
+		dep := o.failedDep()
+		if o.action != journal.Reject && o.state != journal.Failed && dep == nil {
 			continue
 		}
 		m := out[o.in]
@@ -40,6 +41,9 @@ func rejectedRows(ops []*planOp) map[*input]map[int]rowReject {
 			out[o.in] = m
 		}
 		reason := firstNonEmpty(o.message, o.reason)
+		if dep != nil {
+			reason = fmt.Sprintf("same record as row %d, which failed: %s", dep.row, firstNonEmpty(dep.message, dep.reason))
+		}
 		if !o.rowErr {
 			reason = o.record + ": " + reason
 		}

@@ -135,3 +135,13 @@ func (o *planOp) resolvedID() string {
 	}
 	return o.targetID
 }
+
+// failedDep is the failed or rejected planned record an unchanged or
+// skipped duplicate relied on: the duplicate's row failed with it.
+func (o *planOp) failedDep() *planOp {
+	if o.targetOp != nil && (o.action == journal.NoChange || o.action == journal.Skip) &&
+		(o.targetOp.state == journal.Failed || o.targetOp.action == journal.Reject) {
+		return o.targetOp
+	}
+	return nil
+}

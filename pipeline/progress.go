@@ -109,7 +109,7 @@ func tally(ops []*planOp, dry bool) ([]EntityCounts, Counts) {
 
 func (c *Counts) add(o *planOp, dry bool) {
 	switch {
-	case o.action == journal.Reject || o.state == journal.Failed:
+	case o.action == journal.Reject || o.state == journal.Failed || o.failedDep() != nil:
 		c.Rejected++
 	case o.action == journal.Skip:
 		c.Skipped++

@@ -117,9 +117,8 @@ func runImport(ctx context.Context, o *importOptions, inputs, args []string, str
 		cfg.Client = c
 		cfg.Account = journal.Account{BaseURL: o.account.resolvedBaseURL(), Token: o.account.getenv(envToken)}
 	}
-	if o.DryRun || o.Offline {
-		cfg.PlanSummary = streams.ErrOut
-	}
+	// The plan's counts and the time it takes, before anything is written.
+	cfg.PlanSummary = streams.ErrOut
 	if o.Plan != "" {
 		var w io.Writer = streams.Out
 		if o.Plan != "-" {
