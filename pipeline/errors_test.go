@@ -120,3 +120,24 @@ func newFieldsEnv(t *testing.T, opts ...sandbox.Option) *env {
 	}}
 	return newEnv(t, append([]sandbox.Option{sandbox.WithSeed(seed)}, opts...)...)
 }
+
+func TestDuplicateOfARefusedRecordIsReportedWithIt(t *testing.T) {
+	e := newFieldsEnv(t)
+	dir := t.TempDir()
+	in := writeCSV(t, dir, "orgs.csv", []string{"Company", "Founded", "Note"}, [][]string{
+		{"Beta Ltd", "2001-02-30", ""}, // refused by Capsule
+		{"Beta Ltd", "2001-02-30", ""}, // the same record again
+		{"Gamma Ltd", "2001-02-03", ""},
+	})
+	res, err := pipeline.Import(ctxT(t), e.config(t, webMapping, in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rows := readAllRows(t, res.ErrorsFile)
+	if res.RejectedRows != 2 || len(rows) != 2 || !strings.Contains(rows[1][7], "same record as row 2") {
+		t.Fatalf("rejected %d, errors file %v", res.RejectedRows, rows)
+	}
+	if res.Total.Created != 1 || res.Total.Rejected != 2 || res.Total.Unchanged != 0 {
+		t.Fatalf("totals %+v", res.Total)
+	}
+}
