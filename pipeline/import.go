@@ -147,21 +147,35 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 			return id
 		}
 	}
-	// 4. Plan, row by row in input order.
+	// 4. Plan, row by row in input order; the plan file is written while
+	// planning goes on (a planned line never changes afterwards).
+	var planCh chan []*planOp
+	planErr := make(chan error, 1)
+	if cfg.Plan != nil {
+		planCh = make(chan []*planOp, 8)
+		go func() { planErr <- writePlanStream(cfg.Plan, planCh) }()
+	}
+	sent := 0
 	for i := range rows {
 		for k := range rows[i] {
 			pl.planRow(&rows[i][k])
+			if planCh != nil && len(pl.ops)-sent >= 1024 {
+				planCh <- pl.ops[sent:len(pl.ops):len(pl.ops)]
+				sent = len(pl.ops)
+			}
 		}
 		rows[i] = nil // the evaluated bodies now live in the plan
 	}
 	ops := pl.ops
-	if run != nil {
-		if err := record(ctx, run, ops); err != nil {
+	if planCh != nil {
+		planCh <- ops[sent:]
+		close(planCh)
+		if err := <-planErr; err != nil {
 			return nil, err
 		}
 	}
-	if cfg.Plan != nil {
-		if err := writePlan(cfg.Plan, ops); err != nil {
+	if run != nil {
+		if err := record(ctx, run, ops); err != nil {
 			return nil, err
 		}
 	}

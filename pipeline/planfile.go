@@ -86,17 +86,24 @@ func (o *planOp) planLine() PlanLine {
 	return l
 }
 
-// writePlan writes one JSON line per operation.
-func writePlan(w io.Writer, ops []*planOp) error {
+// writePlanStream writes one JSON line per operation as batches arrive.
+// It always drains in, so the planner never blocks on a failed writer.
+func writePlanStream(w io.Writer, in <-chan []*planOp) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
-	for _, o := range ops {
-		if err := enc.Encode(o.planLine()); err != nil {
-			return fmt.Errorf("writing the plan: %w", err)
+	var err error
+	for batch := range in {
+		for _, o := range batch {
+			if err == nil {
+				err = enc.Encode(o.planLine())
+			}
 		}
 	}
-	if err := bw.Flush(); err != nil {
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err != nil {
 		return fmt.Errorf("writing the plan: %w", err)
 	}
 	return nil
