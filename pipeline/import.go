@@ -131,7 +131,7 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 			}
 		}
 		// 3. Index of existing records: refreshed with since, then in memory.
-		for _, p := range []string{"parties", "opportunities", "kases"} {
+		for _, p := range sortedKeys(need.indexes) {
 			if err := ir.refresh(ctx, p); err != nil {
 				return nil, fmt.Errorf("indexing %s: %w", p, err)
 			}

@@ -1,11 +1,11 @@
 package pipeline
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/capsule-etl/capsule-etl/pipeline/journal"
@@ -71,7 +71,7 @@ func (ix *index) get(k *kind, id string) *entry { return ix.byID[k.label+"\x00"+
 // record decodes an existing record's JSON on first use.
 func (e *entry) record() map[string]any {
 	if e.view == nil && e.raw != nil {
-		d := json.NewDecoder(strings.NewReader(string(e.raw)))
+		d := json.NewDecoder(bytes.NewReader(e.raw))
 		d.UseNumber()
 		_ = d.Decode(&e.view)
 	}
@@ -127,7 +127,7 @@ func (ir *indexer) refresh(ctx context.Context, path string) error {
 	}
 	err = ir.api.getPages(ctx, path, q, path, func(raw json.RawMessage) error {
 		var rec map[string]any
-		d := json.NewDecoder(strings.NewReader(string(raw)))
+		d := json.NewDecoder(bytes.NewReader(raw))
 		d.UseNumber()
 		if err := d.Decode(&rec); err != nil {
 			return fmt.Errorf("reading %s: %w", path, err)

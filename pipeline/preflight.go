@@ -159,16 +159,28 @@ type needs struct {
 	fields    map[string]map[string]string // collection -> field name -> first use
 	pipelines map[string]string
 	kinds     map[string]string // collection + "\x00" + field name -> Capsule type of its first value
+	indexes   map[string]bool   // collections to index: matched, or referred to by name
 }
 
 func newNeeds() *needs {
 	return &needs{refs: map[mappings.RefKind]bool{}, fields: map[string]map[string]string{}, pipelines: map[string]string{},
-		kinds: map[string]string{}}
+		kinds: map[string]string{}, indexes: map[string]bool{}}
 }
 
 func (n *needs) note(op *mappings.Op, where string) {
+	if k := kindOf(op); k.indexed() {
+		n.indexes[k.path] = true
+	}
 	for _, r := range op.Refs {
 		n.refs[r.Kind] = true
+		switch r.Kind {
+		case mappings.RefOrganisation, mappings.RefParty:
+			n.indexes["parties"] = true
+		case mappings.RefOpportunity:
+			n.indexes["opportunities"] = true
+		case mappings.RefKase:
+			n.indexes["kases"] = true
+		}
 		if r.Kind == mappings.RefMilestone && r.Pipeline != "" {
 			if _, ok := n.pipelines[r.Pipeline]; !ok {
 				n.pipelines[r.Pipeline] = where
