@@ -160,6 +160,9 @@ func estimate(n int, b capsule.Rate, reserve float64, now time.Time) string {
 		}
 	}
 	if n <= left {
+		if !b.Known() {
+			return fmt.Sprintf("no waiting if the account's budget is unused: %d writes, %d usable per hour (%.0f%% kept in reserve)", n, usable, reserve)
+		}
 		return fmt.Sprintf("no waiting: %d writes fit the current budget (%d requests left in this window, %.0f%% kept in reserve)", n, b.Remaining, reserve)
 	}
 	rest := n - left
