@@ -201,7 +201,8 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 	if run != nil && werr == nil {
 		// 6. Write.
 		w := &writer{api: a, run: run, batch: run.NewBatch(64), rec: rc, workers: cfg.Workers, maxErrors: cfg.MaxErrors}
-		pr := &progress{w: cfg.Progress, terminal: cfg.Terminal, every: cfg.ProgressEvery, now: cfg.Now, wr: w, total: w.pending(ops)}
+		w.countRows(ops, pl.rows)
+		pr := &progress{w: cfg.Progress, terminal: cfg.Terminal, every: cfg.ProgressEvery, now: cfg.Now, wr: w, total: w.pending(ops), rows: pl.rows}
 		stop := pr.run(ctx)
 		werr = w.writeAll(ctx, ops)
 		stop()

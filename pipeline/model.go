@@ -66,6 +66,7 @@ type planOp struct {
 	seq    int
 	in     *input
 	row    int // spreadsheet row in in
+	rowIdx int // ordinal of the row across all inputs
 	srcKey string
 	record string
 	kind   *kind

@@ -20,6 +20,7 @@ type planner struct {
 	remembered func(label, srcKey string) string
 	ops        []*planOp
 	rowBuf     []*planOp
+	rows       int // rows planned so far
 }
 
 func newPlanner(ix *index, rd *refData, offline bool) *planner {
@@ -35,7 +36,7 @@ func (pl *planner) planRow(r *rowOps) []*planOp {
 		if key == "" {
 			key = r.srcKey
 		}
-		p := &planOp{seq: len(pl.ops), in: r.in, row: r.row, srcKey: op.Record + "/" + key, record: op.Record, kind: kindOf(op)}
+		p := &planOp{seq: len(pl.ops), in: r.in, row: r.row, rowIdx: pl.rows, srcKey: op.Record + "/" + key, record: op.Record, kind: kindOf(op)}
 		pl.ops = append(pl.ops, p)
 		row = append(row, p)
 		switch {
@@ -58,6 +59,7 @@ func (pl *planner) planRow(r *rowOps) []*planOp {
 		}
 	}
 	pl.rowBuf = row
+	pl.rows++
 	return row
 }
 

@@ -19,6 +19,7 @@ type progress struct {
 	every    time.Duration
 	now      func() time.Time
 	total    int
+	rows     int
 	wr       *writer
 }
 
@@ -61,17 +62,20 @@ func (p *progress) run(ctx context.Context) (stop func()) {
 
 func (p *progress) line(start time.Time) {
 	n := int(p.wr.done.Load())
+	rows := int(p.wr.rowsDone.Load())
 	el := p.now().Sub(start)
-	rate := 0.0
+	rate, rowRate := 0.0, 0.0
 	if el > 0 {
 		rate = float64(n) / el.Seconds()
+		rowRate = float64(rows) / el.Seconds()
 	}
 	eta := "?"
 	if rate > 0 {
 		eta = (time.Duration(float64(p.total-n)/rate) * time.Second).Round(time.Second).String()
 	}
 	b := p.wr.api.c.Pacer().Budget()
-	s := fmt.Sprintf("writes %d/%d, %.1f/s, %d requests left in this window, ETA %s", n, p.total, rate, b.Remaining, eta)
+	s := fmt.Sprintf("rows %d/%d (%.1f/s), writes %d/%d, %d requests left in this window, ETA %s",
+		rows, p.rows, rowRate, n, p.total, b.Remaining, eta)
 	if p.terminal {
 		fmt.Fprintf(p.w, "\r\x1b[K%s", s)
 	} else {

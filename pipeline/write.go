@@ -31,7 +31,26 @@ type writer struct {
 	failed    atomic.Int64
 	remaining atomic.Int64
 	done      atomic.Int64
+	// rowLeft counts each row's writes not yet settled (by row ordinal);
+	// rowsDone the rows with none left, for the progress line.
+	rowLeft  []atomic.Int32
+	rowsDone atomic.Int64
 	mu        sync.Mutex // guards op state shared between workers
+}
+
+// countRows prepares the per-row progress counters.
+func (w *writer) countRows(ops []*planOp, rows int) {
+	w.rowLeft = make([]atomic.Int32, rows)
+	for _, o := range ops {
+		if o.state == journal.Pending {
+			w.rowLeft[o.rowIdx].Add(1)
+		}
+	}
+	for i := range w.rowLeft {
+		if w.rowLeft[i].Load() == 0 {
+			w.rowsDone.Add(1)
+		}
+	}
 }
 
 func (w *writer) pending(ops []*planOp) int {
@@ -80,6 +99,11 @@ func (w *writer) writeAll(ctx context.Context, ops []*planOp) error {
 			}
 			if err := w.rec.settle(ctx, w.run, doubt); err != nil {
 				return err
+			}
+			for _, o := range doubt {
+				if o.state == journal.Done {
+					w.settled(o)
+				}
 			}
 		}
 	}
@@ -162,7 +186,7 @@ func (w *writer) send(ctx context.Context, o *planOp) error {
 			return err
 		}
 		w.setState(o, journal.Failed, msg)
-		w.settled()
+		w.settled(o)
 		return w.countFailure()
 	}
 	if waiting {
@@ -188,7 +212,7 @@ func (w *writer) send(ctx context.Context, o *planOp) error {
 			return err
 		}
 		w.setState(o, journal.Done, "")
-		w.settled()
+		w.settled(o)
 		return nil
 	case errors.Is(err, capsule.ErrInDoubt):
 		// Stays sending: reconciled before it is ever sent again.
@@ -206,7 +230,7 @@ func (w *writer) send(ctx context.Context, o *planOp) error {
 			return err
 		}
 		w.setState(o, journal.Failed, msg)
-		w.settled()
+		w.settled(o)
 		return w.countFailure()
 	default:
 		w.unsend(o)
@@ -231,8 +255,11 @@ func (w *writer) setState(o *planOp, s journal.State, msg string) {
 	w.mu.Unlock()
 }
 
-func (w *writer) settled() {
+func (w *writer) settled(o *planOp) {
 	w.done.Add(1)
+	if w.rowLeft != nil && w.rowLeft[o.rowIdx].Add(-1) == 0 {
+		w.rowsDone.Add(1)
+	}
 	w.api.c.Pacer().SetPending(int(w.remaining.Add(-1)))
 }
 

@@ -86,7 +86,7 @@ func TestProgressLinesAndManifest(t *testing.T) {
 	if err != nil || res.Total.Updated != 1 {
 		t.Fatalf("update run: %v %+v", err, res)
 	}
-	if !strings.Contains(progress.String(), "capsule-etl: writes 1/1") {
+	if !strings.Contains(progress.String(), "capsule-etl: rows 30/30") {
 		t.Fatalf("no progress line with the final count:\n%s", progress.String())
 	}
 	j, err := journal.Open(ctx, res.JournalFile)
