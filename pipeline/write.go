@@ -35,7 +35,7 @@ type writer struct {
 	// rowsDone the rows with none left, for the progress line.
 	rowLeft  []atomic.Int32
 	rowsDone atomic.Int64
-	mu        sync.Mutex // guards op state shared between workers
+	mu       sync.Mutex // guards op state shared between workers
 }
 
 // countRows prepares the per-row progress counters.
