@@ -116,4 +116,3 @@ func describe(es []*entry) string {
 	}
 	return "found " + strings.Join(s, " and ")
 }
-
