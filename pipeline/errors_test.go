@@ -11,22 +11,34 @@ import (
 	"github.com/capsule-etl/capsule-etl/pipeline"
 )
 
-const webMapping = `version: 1
+// dealMapping makes an organisation, its opportunity and a note on the
+// opportunity. Capsule refuses a probability on a closed (Won)
+// opportunity: a refusal the planner cannot foresee.
+const dealMapping = `version: 1
 records:
   company:
     entity: organisation
     match: [name]
     fields:
       name: Company
-      fields:
-        Founded: Founded
+  deal:
+    entity: opportunity
+    when: "{Deal} != ''"
+    match: [name]
+    fields:
+      name: Deal
+      party: {record: company}
+      milestone: {column: Stage, pipeline: Sales}
+      probability: Prob
   note:
     entity: note
     when: "{Note} != ''"
     fields:
       content: Note
-      party: {record: company}
+      opportunity: {record: deal}
 `
+
+var dealHeader = []string{"Company", "Deal", "Stage", "Prob", "Note"}
 
 func readAllRows(t *testing.T, path string) ([]string, [][]string) {
 	t.Helper()
@@ -54,58 +66,58 @@ func readAllRows(t *testing.T, path string) ([]string, [][]string) {
 }
 
 func TestRefusedRowsGoToTheErrorsFileAndReimport(t *testing.T) {
-	e := newFieldsEnv(t)
+	e := newEnv(t)
 	dir := t.TempDir()
-	header := []string{"Company", "Founded", "Note"}
+	header := dealHeader
 	rows := [][]string{
-		{"Alpha Ltd", "2001-02-03", "first note"},
-		{"Beta Ltd", "31/02/2020", "second note"}, // Capsule refuses the date
-		{"Gamma Ltd", "", ""},
-		{"", "2001-02-03", "x"}, // the planner rejects: no name
+		{"Alpha Ltd", "Alpha deal", "New", "", "first note"},
+		{"Beta Ltd", "Beta deal", "Won", "50", "second note"}, // Capsule refuses the probability
+		{"Gamma Ltd", "", "", "", ""},
+		{"", "Nameless deal", "New", "", "x"}, // the planner rejects: no name
 	}
 	in := writeCSV(t, dir, "orgs.csv", header, rows)
 	ctx := ctxT(t)
-	res, err := pipeline.Import(ctx, e.config(t, webMapping, in))
+	res, err := pipeline.Import(ctx, e.config(t, dealMapping, in))
 	if err != nil {
 		t.Fatalf("import: %v", err)
 	}
 	if res.RejectedRows != 2 || res.ErrorsFile != pipeline.DefaultErrorsPath(in) {
 		t.Fatalf("rejected rows %d, errors file %q; totals %+v", res.RejectedRows, res.ErrorsFile, res.Total)
 	}
-	if st := e.srv.Stats(); st.Records["parties"] != 2 || st.Records["entries"] != 1 {
-		t.Fatalf("records %v, want the 2 good organisations and 1 note", st.Records)
+	if st := e.srv.Stats(); st.Records["parties"] != 3 || st.Records["opportunities"] != 1 || st.Records["entries"] != 1 {
+		t.Fatalf("records %v, want 3 organisations, 1 opportunity and 1 note", st.Records)
 	}
 	h, got := readAllRows(t, res.ErrorsFile)
-	if strings.Join(h, ",") != "Company,Founded,Note,_file,_sheet,_row,_field,_reason" || len(got) != 2 {
+	if strings.Join(h, ",") != "Company,Deal,Stage,Prob,Note,_file,_sheet,_row,_field,_reason" || len(got) != 2 {
 		t.Fatalf("errors file header %v rows %v", h, got)
 	}
-	if got[0][0] != "Beta Ltd" || got[0][5] != "3" || !strings.Contains(got[0][7], "Capsule refused") || !strings.Contains(got[0][7], "date") {
+	if got[0][0] != "Beta Ltd" || got[0][7] != "3" || !strings.Contains(got[0][9], "Capsule refused") || !strings.Contains(got[0][9], "probability") {
 		t.Errorf("Capsule's refusal not reported with its row: %v", got[0])
 	}
-	if got[1][5] != "5" || !strings.Contains(got[1][7], "name") {
+	if got[1][7] != "5" || !strings.Contains(got[1][9], "name") {
 		t.Errorf("mapping rejection not reported with its row: %v", got[1])
 	}
-	if !strings.Contains(got[0][7], "depends on row 3") {
-		t.Errorf("the note of the refused organisation is not accounted for: %v", got[0][7])
+	if !strings.Contains(got[0][9], "depends on row 3") {
+		t.Errorf("the note of the refused opportunity is not accounted for: %v", got[0][9])
 	}
 
 	// Fix the refused row in the errors file and import that file as it is.
-	got[0][1] = "2020-02-29"
+	got[0][3] = ""
 	got[1][0] = "Delta Ltd"
 	fixed := writeCSV(t, dir, "orgs.errors.fixed.csv", h, got)
-	res, err = pipeline.Import(ctx, e.config(t, webMapping, fixed))
+	res, err = pipeline.Import(ctx, e.config(t, dealMapping, fixed))
 	if err != nil {
 		t.Fatalf("re-import: %v", err)
 	}
-	if res.RejectedRows != 0 || res.Total.Created != 4 {
+	if res.RejectedRows != 0 || res.Total.Created != 5 {
 		t.Fatalf("re-import totals %+v", res.Total)
 	}
-	if st := e.srv.Stats(); st.Records["parties"] != 4 || st.Records["entries"] != 3 {
+	if st := e.srv.Stats(); st.Records["parties"] != 4 || st.Records["opportunities"] != 3 || st.Records["entries"] != 3 {
 		t.Fatalf("records %v after the re-import", st.Records)
 	}
 	// And again: nothing new.
 	before := e.srv.Stats()
-	if _, err := pipeline.Import(ctx, e.config(t, webMapping, fixed)); err != nil {
+	if _, err := pipeline.Import(ctx, e.config(t, dealMapping, fixed)); err != nil {
 		t.Fatal(err)
 	}
 	if after := e.srv.Stats(); after.Requests["POST"] != before.Requests["POST"] || after.Requests["PUT"] != before.Requests["PUT"] {
@@ -122,22 +134,22 @@ func newFieldsEnv(t *testing.T, opts ...sandbox.Option) *env {
 }
 
 func TestDuplicateOfARefusedRecordIsReportedWithIt(t *testing.T) {
-	e := newFieldsEnv(t)
+	e := newEnv(t)
 	dir := t.TempDir()
-	in := writeCSV(t, dir, "orgs.csv", []string{"Company", "Founded", "Note"}, [][]string{
-		{"Beta Ltd", "2001-02-30", ""}, // refused by Capsule
-		{"Beta Ltd", "2001-02-30", ""}, // the same record again
-		{"Gamma Ltd", "2001-02-03", ""},
+	in := writeCSV(t, dir, "deals.csv", dealHeader, [][]string{
+		{"Beta Ltd", "Beta deal", "Won", "50", ""}, // refused by Capsule
+		{"Beta Ltd", "Beta deal", "Won", "50", ""}, // the same record again
+		{"Gamma Ltd", "Gamma deal", "New", "", ""},
 	})
-	res, err := pipeline.Import(ctxT(t), e.config(t, webMapping, in))
+	res, err := pipeline.Import(ctxT(t), e.config(t, dealMapping, in))
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, rows := readAllRows(t, res.ErrorsFile)
-	if res.RejectedRows != 2 || len(rows) != 2 || !strings.Contains(rows[1][7], "same record as row 2") {
+	if res.RejectedRows != 2 || len(rows) != 2 || !strings.Contains(rows[1][9], "same record as row 2") {
 		t.Fatalf("rejected %d, errors file %v", res.RejectedRows, rows)
 	}
-	if res.Total.Created != 1 || res.Total.Rejected != 2 || res.Total.Unchanged != 0 {
+	if res.Total.Created != 3 || res.Total.Rejected != 2 {
 		t.Fatalf("totals %+v", res.Total)
 	}
 }

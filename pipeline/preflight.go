@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/capsule-etl/capsule-etl/mappings"
 )
@@ -229,12 +231,16 @@ func (d *fieldDef) check(v any) string {
 		}
 		return fmt.Sprintf("%q is not an option of custom field %q (options: %s)", s, d.Name, strings.Join(d.Options, ", "))
 	case "number":
-		if _, ok := v.(string); ok {
-			return fmt.Sprintf("custom field %q needs a number, not %q", d.Name, s)
+		if _, err := strconv.ParseFloat(strings.TrimSpace(s), 64); err != nil && s != "" {
+			return fmt.Sprintf("custom field %q needs a number, not %q (in the mapping: type: decimal, and the locale)", d.Name, s)
 		}
 	case "boolean":
 		if _, ok := v.(bool); !ok {
-			return fmt.Sprintf("custom field %q needs true or false, not %q", d.Name, s)
+			return fmt.Sprintf("custom field %q needs true or false, not %q (in the mapping: type: boolean)", d.Name, s)
+		}
+	case "date":
+		if _, err := time.Parse("2006-01-02", s); err != nil && s != "" {
+			return fmt.Sprintf("custom field %q needs a date, not %q (in the mapping: type: date, and date_format)", d.Name, s)
 		}
 	}
 	return ""

@@ -67,6 +67,7 @@ func TestRowsWithUnknownValuesAreRejected(t *testing.T) {
 		{"2", "Globex", "", "Platinum", ""},                // not an option
 		{"3", "Initech", "nobody@nowhere.example", "", ""}, // no such user
 		{"4", "Umbrella", "Sandbox User", "Silver", ""},
+		{"5", "Hooli", "", "", "2001-02-30"}, // no such day
 	}
 	in := writeCSV(t, dir, "orgs.csv", []string{"ID", "Company", "Owner", "Tier", "Founded"}, rows)
 	var plan bytes.Buffer
@@ -76,14 +77,15 @@ func TestRowsWithUnknownValuesAreRejected(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.RejectedRows != 2 || e.srv.Stats().Records["parties"] != 2 {
+	if res.RejectedRows != 3 || e.srv.Stats().Records["parties"] != 2 {
 		t.Fatalf("rejected %d, records %v", res.RejectedRows, e.srv.Stats().Records)
 	}
 	reasons := map[int]string{}
 	for _, l := range planLines(t, plan.Bytes()) {
 		reasons[l.Source.Row] = l.Reason
 	}
-	if !strings.Contains(reasons[3], `"Platinum" is not an option`) || !strings.Contains(reasons[4], "no user") {
+	if !strings.Contains(reasons[3], `"Platinum" is not an option`) || !strings.Contains(reasons[4], "no user") ||
+		!strings.Contains(reasons[6], "needs a date") {
 		t.Fatalf("reasons %v", reasons)
 	}
 }

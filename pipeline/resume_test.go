@@ -15,21 +15,21 @@ import (
 )
 
 func TestUnfinishedRunRefusesOtherInputUntilAbandoned(t *testing.T) {
-	e := newFieldsEnv(t)
+	e := newEnv(t)
 	dir := t.TempDir()
-	header := []string{"Company", "Founded", "Note"}
+	header := dealHeader
 	var rows [][]string
 	for i := range 20 {
-		date := "2001-02-03"
+		stage, prob := "New", ""
 		if i%2 == 1 {
-			date = "2001-02-31" // refused by Capsule
+			stage, prob = "Won", "50" // refused by Capsule
 		}
-		rows = append(rows, []string{"Org " + itoa(i), date, ""})
+		rows = append(rows, []string{"Org " + itoa(i), "Deal " + itoa(i), stage, prob, ""})
 	}
 	in := writeCSV(t, dir, "orgs.csv", header, rows)
 	jpath := dir + "/orgs.journal"
 	ctx := ctxT(t)
-	cfg := e.config(t, webMapping, in)
+	cfg := e.config(t, dealMapping, in)
 	cfg.JournalPath, cfg.MaxErrors, cfg.Workers = jpath, 2, 1
 	_, err := pipeline.Import(ctx, cfg)
 	if err == nil || !strings.Contains(err.Error(), "max-errors") {
@@ -37,7 +37,7 @@ func TestUnfinishedRunRefusesOtherInputUntilAbandoned(t *testing.T) {
 	}
 	// Another input under the unfinished run is refused, with the way out.
 	other := writeCSV(t, dir, "other.csv", header, rows[:3])
-	cfg2 := e.config(t, webMapping, other)
+	cfg2 := e.config(t, dealMapping, other)
 	cfg2.JournalPath = jpath
 	_, err = pipeline.Import(ctx, cfg2)
 	var ue *journal.UnfinishedRunError
@@ -46,13 +46,13 @@ func TestUnfinishedRunRefusesOtherInputUntilAbandoned(t *testing.T) {
 	}
 	posts := e.srv.Stats().Requests["POST"]
 	// The same input resumes and finishes.
-	cfg = e.config(t, webMapping, in)
+	cfg = e.config(t, dealMapping, in)
 	cfg.JournalPath = jpath
 	res, err := pipeline.Import(ctx, cfg)
 	if err != nil {
 		t.Fatalf("resume: %v", err)
 	}
-	if res.RejectedRows != 10 || e.srv.Stats().Records["parties"] != 10 {
+	if res.RejectedRows != 10 || e.srv.Stats().Records["opportunities"] != 10 {
 		t.Fatalf("after resume: rejected rows %d, records %v", res.RejectedRows, e.srv.Stats().Records)
 	}
 	if e.srv.Stats().Requests["POST"] == posts {

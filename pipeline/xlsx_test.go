@@ -36,16 +36,15 @@ func writeXLSX(t *testing.T, path, sheet string, header []string, rows [][]strin
 }
 
 func TestXLSXInputErrorsFileKeepsFormatAndSheet(t *testing.T) {
-	e := newFieldsEnv(t)
+	e := newEnv(t)
 	dir := t.TempDir()
 	in := filepath.Join(dir, "orgs.xlsx")
-	header := []string{"Company", "Founded", "Note"}
-	writeXLSX(t, in, "Accounts", header, [][]string{
-		{"Alpha Ltd", "2001-02-03", ""},
-		{"Beta Ltd", "2001-02-30", ""}, // Capsule refuses the date
+	writeXLSX(t, in, "Accounts", dealHeader, [][]string{
+		{"Alpha Ltd", "Alpha deal", "New", "", ""},
+		{"Beta Ltd", "Beta deal", "Won", "50", ""}, // Capsule refuses the probability
 	})
 	var progress bytes.Buffer
-	cfg := e.config(t, webMapping, in)
+	cfg := e.config(t, dealMapping, in)
 	cfg.Progress, cfg.ProgressEvery = &progress, time.Millisecond
 	res, err := pipeline.Import(ctxT(t), cfg)
 	if err != nil {
@@ -55,15 +54,15 @@ func TestXLSXInputErrorsFileKeepsFormatAndSheet(t *testing.T) {
 		t.Fatalf("errors file %q", res.ErrorsFile)
 	}
 	h, rows := readAllRows(t, res.ErrorsFile)
-	if len(rows) != 1 || rows[0][0] != "Beta Ltd" || rows[0][4] != "Accounts" || rows[0][5] != "3" {
+	if len(rows) != 1 || rows[0][0] != "Beta Ltd" || rows[0][6] != "Accounts" || rows[0][7] != "3" {
 		t.Fatalf("errors file %v %v", h, rows)
 	}
 	var sum bytes.Buffer
 	pipeline.WriteSummary(&sum, res)
-	if !strings.Contains(sum.String(), "organisations") || !strings.Contains(sum.String(), "created 1") || !strings.Contains(sum.String(), "orgs.errors.xlsx") {
+	if !strings.Contains(sum.String(), "organisations") || !strings.Contains(sum.String(), "created 2") || !strings.Contains(sum.String(), "orgs.errors.xlsx") {
 		t.Fatalf("summary:\n%s", sum.String())
 	}
-	if !strings.Contains(progress.String(), "writes 2/2") {
+	if !strings.Contains(progress.String(), "writes 4/4") {
 		t.Fatalf("progress:\n%s", progress.String())
 	}
 }
