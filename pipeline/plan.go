@@ -122,6 +122,9 @@ func (pl *planner) checkFields(p *planOp, op *mappings.Op) bool {
 			p.reject("fields."+d.Name, "%s", msg)
 			return false
 		}
+		if o := d.option(f["value"]); o != "" {
+			f["value"] = o // the option as the account spells it
+		}
 	}
 	return true
 }

@@ -260,3 +260,18 @@ func fieldType(v any) string {
 	}
 	return "text"
 }
+
+// option returns the list option v names with the account's spelling,
+// "" when v is not a list value or already spelt so.
+func (d *fieldDef) option(v any) string {
+	s, ok := v.(string)
+	if !ok || !strings.EqualFold(d.Type, "list") {
+		return ""
+	}
+	for _, o := range d.Options {
+		if o != s && strings.EqualFold(o, s) {
+			return o
+		}
+	}
+	return ""
+}
