@@ -66,8 +66,8 @@ func TestRowsWithUnknownValuesAreRejected(t *testing.T) {
 		{"1", "Acme", "", "Gold", "2001-01-01"},
 		{"2", "Globex", "", "Platinum", ""},                // not an option
 		{"3", "Initech", "nobody@nowhere.example", "", ""}, // no such user
-		{"4", "Umbrella", "Sandbox User", "silver", ""}, // the option as spelt in Capsule is sent
-		{"5", "Hooli", "", "", "2001-02-30"}, // no such day
+		{"4", "Umbrella", "Sandbox User", "silver", ""},    // the option as spelt in Capsule is sent
+		{"5", "Hooli", "", "", "2001-02-30"},               // no such day
 	}
 	in := writeCSV(t, dir, "orgs.csv", []string{"ID", "Company", "Owner", "Tier", "Founded"}, rows)
 	var plan bytes.Buffer
