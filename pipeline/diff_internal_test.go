@@ -123,7 +123,7 @@ func TestEstimate(t *testing.T) {
 	}{
 		{"nothing", 0, capsule.Rate{}, "nothing to send"},
 		{"fits", 100, capsule.Rate{Limit: 4000, Remaining: 3000, Reset: now.Add(30 * time.Minute)}, "no waiting: 100 writes"},
-		{"reserve not used", 3000, capsule.Rate{Limit: 4000, Remaining: 3000, Reset: now.Add(30 * time.Minute)}, "about 30m0s at 3600 requests/hour"},
+		{"reserve not used", 3000, capsule.Rate{Limit: 4000, Remaining: 3000, Reset: now.Add(30 * time.Minute)}, "about 30m0s: 3000 writes at 3600 requests per window"},
 		{"several windows", 8000, capsule.Rate{Limit: 4000, Remaining: 400, Reset: now.Add(10 * time.Minute)}, "about 2h10m0s"},
 		{"unknown budget", 7200, capsule.Rate{}, "about 1h0m0s"},
 	}

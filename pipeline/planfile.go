@@ -171,5 +171,10 @@ func estimate(n int, b capsule.Rate, reserve float64, now time.Time) string {
 	if b.Known() && b.Reset.After(now) {
 		wait = b.Reset.Sub(now) + time.Duration(windows-1)*time.Hour
 	}
-	return fmt.Sprintf("about %s at %d requests/hour (%.0f%% reserved for other integrations)", wait.Round(time.Minute), usable, reserve)
+	when := "about " + wait.Round(time.Minute).String()
+	if wait < time.Minute {
+		when = "under a minute"
+	}
+	return fmt.Sprintf("%s: %d writes at %d requests per window (%.0f%% reserved for other integrations), waiting for %d window resets",
+		when, n, usable, reserve, windows)
 }
