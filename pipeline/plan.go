@@ -118,13 +118,12 @@ func (pl *planner) checkFields(p *planOp, op *mappings.Op) bool {
 		if d == nil {
 			continue // reported by preflight
 		}
-		if msg := d.check(f["value"]); msg != "" {
+		v, msg := d.coerce(f["value"])
+		if msg != "" {
 			p.reject("fields."+d.Name, "%s", msg)
 			return false
 		}
-		if o := d.option(f["value"]); o != "" {
-			f["value"] = o // the option as the account spells it
-		}
+		f["value"] = v
 	}
 	return true
 }

@@ -219,31 +219,45 @@ func sortedKeys[V any](m map[string]V) []string {
 	return out
 }
 
-// checkField checks a custom field value against its definition; "" when fine.
-func (d *fieldDef) check(v any) string {
-	s := scalar(v)
+// coerce checks a custom field value against its definition and returns
+// it in the JSON kind Capsule expects: text "12.5" for a number field
+// becomes a number, "true"/"yes" for a boolean field a boolean, a list
+// option takes the account's spelling. msg says what is wrong otherwise.
+func (d *fieldDef) coerce(v any) (out any, msg string) {
+	s := strings.TrimSpace(scalar(v))
 	switch strings.ToLower(d.Type) {
 	case "list":
 		for _, o := range d.Options {
 			if strings.EqualFold(o, s) {
-				return ""
+				return o, ""
 			}
 		}
-		return fmt.Sprintf("%q is not an option of custom field %q (options: %s)", s, d.Name, strings.Join(d.Options, ", "))
+		return nil, fmt.Sprintf("%q is not an option of custom field %q (options: %s)", s, d.Name, strings.Join(d.Options, ", "))
 	case "number":
-		if _, err := strconv.ParseFloat(strings.TrimSpace(s), 64); err != nil && s != "" {
-			return fmt.Sprintf("custom field %q needs a number, not %q (in the mapping: type: decimal, and the locale)", d.Name, s)
+		if _, ok := v.(string); !ok {
+			return v, ""
 		}
+		if _, err := strconv.ParseFloat(s, 64); err != nil {
+			return nil, fmt.Sprintf("custom field %q needs a number, not %q (in the mapping: type: decimal, and the locale)", d.Name, s)
+		}
+		return json.Number(s), ""
 	case "boolean":
-		if _, ok := v.(bool); !ok {
-			return fmt.Sprintf("custom field %q needs true or false, not %q (in the mapping: type: boolean)", d.Name, s)
+		if _, ok := v.(bool); ok {
+			return v, ""
 		}
+		switch strings.ToLower(s) {
+		case "true", "yes":
+			return true, ""
+		case "false", "no":
+			return false, ""
+		}
+		return nil, fmt.Sprintf("custom field %q needs true or false, not %q (in the mapping: type: boolean)", d.Name, s)
 	case "date":
-		if _, err := time.Parse("2006-01-02", s); err != nil && s != "" {
-			return fmt.Sprintf("custom field %q needs a date, not %q (in the mapping: type: date, and date_format)", d.Name, s)
+		if _, err := time.Parse("2006-01-02", s); err != nil {
+			return nil, fmt.Sprintf("custom field %q needs a date, not %q (in the mapping: type: date, and date_format)", d.Name, s)
 		}
 	}
-	return ""
+	return v, ""
 }
 
 // fieldType is the Capsule custom field type for a value of the mapping.
@@ -259,19 +273,4 @@ func fieldType(v any) string {
 		}
 	}
 	return "text"
-}
-
-// option returns the list option v names with the account's spelling,
-// "" when v is not a list value or already spelt so.
-func (d *fieldDef) option(v any) string {
-	s, ok := v.(string)
-	if !ok || !strings.EqualFold(d.Type, "list") {
-		return ""
-	}
-	for _, o := range d.Options {
-		if o != s && strings.EqualFold(o, s) {
-			return o
-		}
-	}
-	return ""
 }

@@ -1,7 +1,10 @@
 package cli
 
 import (
+	"fmt"
+	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -52,4 +55,69 @@ func linked(t *testing.T, url string) int {
 		}
 	}
 	return n
+}
+
+// Custom fields of every type survive export and import without a mapping.
+func TestImportExportLayoutCustomFields(t *testing.T) {
+	seed := sandbox.Seed{Fields: []sandbox.SeedFieldDef{
+		{Entity: "parties", Name: "Size", Type: "number"},
+		{Entity: "parties", Name: "Partner", Type: "boolean"},
+		{Entity: "parties", Name: "Since", Type: "date"},
+		{Entity: "parties", Name: "Tier", Type: "list", Options: []string{"Gold", "Silver"}},
+	}}
+	_, src := startSandbox(t, sandbox.WithSeed(seed))
+	dstSrv, dst := startSandbox(t, sandbox.WithSeed(seed))
+	t.Setenv("CAPSULE_TOKEN", sandbox.DefaultToken)
+	dir := t.TempDir()
+	mapping := filepath.Join(dir, "orgs.yaml")
+	os.WriteFile(mapping, []byte(`version: 1
+records:
+  org:
+    entity: organisation
+    match: [name]
+    fields:
+      name: Name
+      fields:
+        Size: {column: Size, type: decimal}
+        Partner: {column: Partner, type: boolean}
+        Since: {column: Since, type: date}
+        Tier: Tier
+`), 0o644)
+	input := filepath.Join(dir, "orgs.csv")
+	os.WriteFile(input, []byte("Name,Size,Partner,Since,Tier\nAcme,12.5,yes,2020-01-31,Gold\nGlobex,3,no,2021-12-01,Silver\n"), 0o644)
+	if code, _, stderr := runImportCLI(t, "import", "--base-url", src, "--mapping", mapping, input); code != ExitOK {
+		t.Fatalf("seeding: exit %d\n%s", code, stderr)
+	}
+	exported := filepath.Join(dir, "parties.csv")
+	if code, _, stderr := runImportCLI(t, "export", "--base-url", src, "--entity", "parties", "--output", exported); code != ExitOK {
+		t.Fatalf("export: exit %d\n%s", code, stderr)
+	}
+	if code, _, stderr := runImportCLI(t, "import", "--base-url", dst, exported); code != ExitOK {
+		data, _ := os.ReadFile(exported)
+		errs, _ := os.ReadFile(strings.TrimSuffix(exported, ".csv") + ".errors.csv")
+		t.Fatalf("import of the export: exit %d\n%s\n%s\n%s", code, stderr, data, errs)
+	}
+	want, got := fieldValues(t, src), fieldValues(t, dst)
+	if len(want) != 8 || fmt.Sprint(want) != fmt.Sprint(got) {
+		t.Fatalf("custom fields\n got %v\nwant %v", got, want)
+	}
+	if dstSrv.Stats().Records["parties"] != 2 {
+		t.Fatalf("records %v", dstSrv.Stats().Records)
+	}
+}
+
+// fieldValues lists "party name/field: value" of every custom field value.
+func fieldValues(t *testing.T, url string) []string {
+	t.Helper()
+	var out []string
+	for _, p := range listAll(t, url, "parties?embed=fields") {
+		fs, _ := p["fields"].([]any)
+		for _, f := range fs {
+			m := f.(map[string]any)
+			def := m["definition"].(map[string]any)
+			out = append(out, fmt.Sprintf("%v/%v: %v", p["name"], def["name"], m["value"]))
+		}
+	}
+	sort.Strings(out)
+	return out
 }

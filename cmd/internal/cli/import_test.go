@@ -221,7 +221,11 @@ func listAll(t *testing.T, url, path string) []map[string]any {
 	t.Helper()
 	var out []map[string]any
 	for page := 1; ; page++ {
-		req, _ := http.NewRequest("GET", fmt.Sprintf("%s/%s?perPage=100&page=%d", url, path, page), nil)
+		sep := "?"
+		if strings.Contains(path, "?") {
+			sep = "&"
+		}
+		req, _ := http.NewRequest("GET", fmt.Sprintf("%s/%s%sperPage=100&page=%d", url, path, sep, page), nil)
 		req.Header.Set("Authorization", "Bearer "+sandbox.DefaultToken)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
@@ -233,8 +237,9 @@ func listAll(t *testing.T, url, path string) []map[string]any {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out = append(out, body[path]...)
-		if len(body[path]) < 100 {
+		key, _, _ := strings.Cut(path, "?")
+		out = append(out, body[key]...)
+		if len(body[key]) < 100 {
 			return out
 		}
 	}
