@@ -56,7 +56,7 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 		if !cfg.Offline {
 			for i := range rs {
 				for j := range rs[i].ops {
-					need.note(&rs[i].ops[j], fmt.Sprintf("%s row %d", in.name, rs[i].row))
+					need.note(&rs[i].ops[j], in, rs[i].row)
 				}
 			}
 		}

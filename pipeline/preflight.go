@@ -169,7 +169,8 @@ func newNeeds() *needs {
 		kinds: map[string]string{}, indexes: map[string]bool{}}
 }
 
-func (n *needs) note(op *mappings.Op, where string) {
+func (n *needs) note(op *mappings.Op, in *input, row int) {
+	where := func() string { return fmt.Sprintf("%s row %d", in.name, row) }
 	if k := kindOf(op); k.indexed() {
 		n.indexes[k.path] = true
 	}
@@ -185,7 +186,7 @@ func (n *needs) note(op *mappings.Op, where string) {
 		}
 		if r.Kind == mappings.RefMilestone && r.Pipeline != "" {
 			if _, ok := n.pipelines[r.Pipeline]; !ok {
-				n.pipelines[r.Pipeline] = where
+				n.pipelines[r.Pipeline] = where()
 			}
 		}
 	}
@@ -203,7 +204,7 @@ func (n *needs) note(op *mappings.Op, where string) {
 		def, _ := f["definition"].(map[string]any)
 		if name := str(def["name"]); name != "" {
 			if _, ok := m[name]; !ok {
-				m[name] = where
+				m[name] = where()
 				n.kinds[coll+"\x00"+name] = fieldType(f["value"])
 			}
 		}

@@ -30,10 +30,8 @@ func (pl *planner) resolveRefs(p *planOp, op *mappings.Op, row []*planOp) bool {
 				p.addRef(ref.Field, t)
 			}
 		case mappings.RefOrganisation, mappings.RefParty, mappings.RefOpportunity, mappings.RefKase:
-			kinds := map[mappings.RefKind][]*kind{mappings.RefOrganisation: {kindOrg}, mappings.RefParty: {kindOrg, kindPers},
-				mappings.RefOpportunity: {kindOpp}, mappings.RefKase: {kindKase}}[ref.Kind]
 			var found []*entry
-			for _, k := range kinds {
+			for _, k := range refKinds(ref.Kind) {
 				found = append(found, pl.ix.find(k, journal.MatchKey{Kind: "name", Value: normText(ref.Name)})...)
 			}
 			switch {
@@ -115,4 +113,17 @@ func describe(es []*entry) string {
 		}
 	}
 	return "found " + strings.Join(s, " and ")
+}
+
+// refKinds are the kinds a lookup by name searches.
+func refKinds(k mappings.RefKind) []*kind {
+	switch k {
+	case mappings.RefOrganisation:
+		return []*kind{kindOrg}
+	case mappings.RefParty:
+		return []*kind{kindOrg, kindPers}
+	case mappings.RefOpportunity:
+		return []*kind{kindOpp}
+	}
+	return []*kind{kindKase}
 }

@@ -121,3 +121,32 @@ func fieldValues(t *testing.T, url string) []string {
 	sort.Strings(out)
 	return out
 }
+
+// Parties, opportunities and notes exported in the default layout import
+// into another account in one command, linked by name.
+func TestImportExportLayoutAllEntities(t *testing.T) {
+	srcSrv, src := startSandbox(t)
+	dstSrv, dst := startSandbox(t)
+	t.Setenv("CAPSULE_TOKEN", sandbox.DefaultToken)
+	rows := importRows(16)
+	dir, mapping, input := importFixture(t, rows)
+	if code, _, stderr := runImportCLI(t, "import", "--base-url", src, "--mapping", mapping, input); code != ExitOK {
+		t.Fatalf("seeding: exit %d\n%s", code, stderr)
+	}
+	var files []string
+	for _, e := range []string{"parties", "opportunities", "entries"} {
+		f := filepath.Join(dir, e+".csv")
+		if code, _, stderr := runImportCLI(t, "export", "--base-url", src, "--entity", e, "--output", f); code != ExitOK {
+			t.Fatalf("export %s: exit %d\n%s", e, code, stderr)
+		}
+		files = append(files, f)
+	}
+	args := append([]string{"import", "--base-url", dst}, files...)
+	if code, _, stderr := runImportCLI(t, args...); code != ExitOK {
+		t.Fatalf("import of the exports: exit %d\n%s", code, stderr)
+	}
+	if got, want := fmt.Sprint(dstSrv.Stats().Records), fmt.Sprint(srcSrv.Stats().Records); got != want {
+		t.Fatalf("records %s, want %s", got, want)
+	}
+	checkOnce(t, dst, rows)
+}
