@@ -97,12 +97,16 @@ func (e *InputError) Error() string { return strings.Join(e.Problems, "\n") }
 type IncompleteError struct {
 	InDoubt, Pending int
 	Cause            error
+	Hint             string // what to do, when not simply running again
 }
 
 func (e *IncompleteError) Error() string {
 	s := "the run is not finished"
 	if e.Cause != nil {
 		s += ": " + e.Cause.Error()
+	}
+	if e.Hint != "" {
+		return s + "; " + e.Hint
 	}
 	return s + "; " + itoa(e.InDoubt) + " writes in doubt and " + itoa(e.Pending) +
 		" not sent yet: run the same command again to check them in Capsule and finish"

@@ -127,9 +127,10 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 				return nil, fmt.Errorf("checking %d writes in doubt: %w", len(doubt), err)
 			}
 			if len(unresolved) > 0 {
-				return nil, &IncompleteError{InDoubt: len(unresolved), Cause: fmt.Errorf("cannot tell whether these writes were stored, "+
-					"several records could be them: %s; check them in Capsule (delete duplicates), then run with --abandon: "+
-					"a fresh run matches existing records by their keys", strings.Join(unresolved, "; "))}
+				return nil, &IncompleteError{InDoubt: len(unresolved),
+					Cause: fmt.Errorf("cannot tell whether these writes were stored, several records could be them: %s",
+						strings.Join(unresolved, "; ")),
+					Hint: "check them in Capsule (delete duplicates), then run with --abandon: a fresh run matches existing records by their keys"}
 			}
 		}
 		// 3. Index of existing records: refreshed with since, then in memory.
