@@ -60,7 +60,12 @@
 //     re-encoded in the JSON kind received (numbers come back as strings; use
 //     Float()). StringValue, NumberValue, BoolValue, NullFieldValue build one.
 //   - Links are nested refs: PartyRef, UserRef, Ref ({id, name}), TaskRef;
-//     PartyID(id), UserID(id), RefID(id) build the {id} write form.
+//     PartyID(id), UserID(id), RefID(id) build the {id} write form. An
+//     embedded link (embed=organisation, party, opportunity) arrives as the
+//     full record: PartyRef.Embedded / Ref.Embedded keep it (decode it into
+//     Party or Opportunity) and it re-encodes as received.
+//   - GetMany with one id reads the singular wrapper (that URL is the
+//     single-record URL).
 //   - Timestamp encodes "2006-01-02T15:04:05Z" (UTC); Date is YYYY-MM-DD.
 //
 // # Responses and errors

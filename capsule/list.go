@@ -141,6 +141,25 @@ func listAll[T any](ctx context.Context, c *Client, method, path, key string, op
 	}
 }
 
+// getMany is show-multiple. With one id the URL is the single-record URL,
+// which Capsule answers with the singular wrapper (doc section 3.5 only
+// promises the list wrapper for a comma-separated list), so that case reads
+// the singular key.
+func getMany[T any](ctx context.Context, c *Client, base, one, many string, ids []int64, q url.Values) ([]T, *Response, error) {
+	p, err := idsPath(base, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(ids) == 1 {
+		v, resp, err := getOne[T](ctx, c, p, one, q)
+		if err != nil {
+			return nil, resp, err
+		}
+		return []T{*v}, resp, nil
+	}
+	return listPage[T](ctx, c, http.MethodGet, withQuery(p, q), many, nil)
+}
+
 func idsPath(base string, ids []int64) (string, error) {
 	if len(ids) == 0 {
 		return "", errorf("%s: no ids given", base)

@@ -24,11 +24,7 @@ func (s *records[T, D]) Get(ctx context.Context, id int64, opts *GetOptions) (*T
 // GetMany fetches up to MaxIDs records in one call (404 if any is missing);
 // more ids fail with ErrTooManyIDs before anything is sent.
 func (s *records[T, D]) GetMany(ctx context.Context, ids []int64, opts *GetOptions) ([]T, *Response, error) {
-	p, err := idsPath(string(s.path), ids)
-	if err != nil {
-		return nil, nil, err
-	}
-	return listPage[T](ctx, s.client, http.MethodGet, withQuery(p, opts.values()), s.many, nil)
+	return getMany[T](ctx, s.client, string(s.path), s.one, s.many, ids, opts.values())
 }
 
 // List fetches one page.

@@ -24,6 +24,9 @@ type PartyRef struct {
 	LastName     Opt[string] `json:"lastName,omitzero"`
 	PictureURL   Opt[string] `json:"pictureURL,omitzero"`
 	IsRestricted Opt[bool]   `json:"isRestricted,omitzero"`
+	// Embedded is the full party when the link was embedded
+	// (embed=organisation, embed=party); see refs_embed.go.
+	Embedded Raw `json:"-"`
 }
 
 // UserRef is a nested user ({id, username, name, pictureURL, deleted}).
@@ -42,6 +45,9 @@ type Ref struct {
 	ID           int64       `json:"id,omitzero"`
 	Name         Opt[string] `json:"name,omitzero"`
 	IsRestricted Opt[bool]   `json:"isRestricted,omitzero"`
+	// Embedded is the full record when the link was embedded
+	// (embed=opportunity on kases); see refs_embed.go.
+	Embedded Raw `json:"-"`
 }
 
 // TaskRef is a nested task ({id, description}).

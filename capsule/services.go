@@ -66,11 +66,7 @@ func (s *TasksService) Get(ctx context.Context, id int64, opts *GetOptions) (*Ta
 
 // GetMany fetches up to MaxIDs tasks.
 func (s *TasksService) GetMany(ctx context.Context, ids []int64, opts *GetOptions) ([]Task, *Response, error) {
-	p, err := idsPath("tasks", ids)
-	if err != nil {
-		return nil, nil, err
-	}
-	return listPage[Task](ctx, s.client, http.MethodGet, withQuery(p, opts.values()), "tasks", nil)
+	return getMany[Task](ctx, s.client, "tasks", "task", "tasks", ids, opts.values())
 }
 
 // List fetches one page; Capsule returns open tasks unless

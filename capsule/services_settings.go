@@ -27,11 +27,7 @@ func (s *PipelinesService) Get(ctx context.Context, id int64) (*Pipeline, *Respo
 
 // GetMany fetches up to MaxIDs pipelines.
 func (s *PipelinesService) GetMany(ctx context.Context, ids []int64) ([]Pipeline, *Response, error) {
-	p, err := idsPath("pipelines", ids)
-	if err != nil {
-		return nil, nil, err
-	}
-	return listPage[Pipeline](ctx, s.client, http.MethodGet, p, "pipelines", nil)
+	return getMany[Pipeline](ctx, s.client, "pipelines", "pipeline", "pipelines", ids, nil)
 }
 
 // Create adds a pipeline (administrators; 30 active at most).

@@ -96,7 +96,6 @@ func Infer(s string) Value {
 		if f, err := strconv.ParseFloat(t, 64); err == nil && !leadingZero(t) && !math.IsInf(f, 0) && !math.IsNaN(f) {
 			return FloatValue(f)
 		}
-		return StringValue(s)
 	}
 	switch strings.ToLower(t) {
 	case "true":

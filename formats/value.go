@@ -1,6 +1,3 @@
-// Package formats is the typed row model shared by every file format:
-// values, headers, records, the Reader and Writer shapes and ParseError.
-// The sub-packages csvfile, xlsxfile, parquetfile and jsonlfile implement it.
 package formats
 
 import (

@@ -65,7 +65,9 @@
 // list items take the n-th element of their type; a split column gets all
 // elements joined; several tag columns get one tag each; dates and numbers
 // are written in the mapping's layout and locale so the file re-imports to
-// the same values. Expressions need `reverse:`, else they are left out with
+// the same values. A milestone's pipeline read from a column
+// (pipeline: "{Column}") is written to that column from
+// milestone.pipeline.name, which the caller adds to the record. Expressions need `reverse:`, else they are left out with
 // a warning; single-column templates are undone automatically.
 //
 // # Drafts

@@ -1,6 +1,7 @@
 package mappings
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/capsule-etl/capsule-etl/formats"
@@ -54,5 +55,42 @@ func TestMilestonePipelineColumnMissing(t *testing.T) {
 	_, probs = Compile(m, h)
 	if !probs.HasErrors() || !contains1(probs.Error(), "Pipe") {
 		t.Fatalf("problems = %v, want the missing Pipe column", probs)
+	}
+}
+
+// The reverse direction writes the pipeline column back from
+// milestone.pipeline.name, so the export re-imports.
+func TestMilestonePipelineColumnReverse(t *testing.T) {
+	src := "version: 1\nrecords:\n  d:\n    entity: opportunity\n    fields:\n      name: Name\n      party: {value: Acme}\n      milestone: {column: Stage, pipeline: \"{Pipe}\"}\n"
+	p := mustCompile(t, src, nil)
+	exp, probs := p.Reverse("")
+	if probs.HasErrors() {
+		t.Fatal(probs)
+	}
+	tests := []struct {
+		name string
+		rec  map[string]any
+		want string
+	}{
+		{"with pipeline", map[string]any{"name": "Deal", "milestone": map[string]any{"id": 1.0, "name": "Won", "pipeline": map[string]any{"name": "Renewals"}}}, "Deal|Won|Renewals"},
+		{"stub without pipeline", map[string]any{"name": "Deal", "milestone": map[string]any{"id": 1.0, "name": "Won"}}, "Deal|Won|"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := strings.Join(exp.Header.Names(), "|"); got != "Name|Stage|Pipe" {
+				t.Fatalf("header %s", got)
+			}
+			cells, err := exp.Row(tt.rec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var parts []string
+			for _, c := range cells {
+				parts = append(parts, c.Text())
+			}
+			if got := strings.Join(parts, "|"); got != tt.want {
+				t.Errorf("row %s, want %s", got, tt.want)
+			}
+		})
 	}
 }

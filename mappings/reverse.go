@@ -160,6 +160,17 @@ func (rb *revBuilder) record(r *crec, via getter) {
 			rb.scalar(f.val, nested(at(f.name), "name"), f.path)
 		case fkUser, fkNamed, fkMilestone:
 			rb.scalar(f.val, nested(at(f.name), "name"), f.path)
+			if f.def.kind == fkMilestone && f.val != nil && f.val.pipeColName != "" {
+				// pipeline: "{Column}" is written back from milestone.pipeline.name,
+				// which the exporter fills in (the API's milestone stub has no pipeline).
+				get := nested(nested(at(f.name), "pipeline"), "name")
+				rb.add(f.val.pipeColName, func(rec map[string]any) (formats.Value, error) {
+					if s := text(get(rec)); s != "" {
+						return formats.StringValue(s), nil
+					}
+					return formats.Value{}, nil
+				})
+			}
 		default:
 			rb.scalar(f.val, at(f.name), f.path)
 		}

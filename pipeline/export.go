@@ -34,7 +34,15 @@ import (
 // entries and tasks) and go to a companion file beside the output,
 // DeletedPath(Output): columns Entity, ID, Deleted At, one row per deleted
 // record, written (possibly with no rows) whenever deletions are reported.
-// Without a cursor or Since the feed is read from the Unix epoch.
+// Without a cursor or Since the feed is read from the Unix epoch. With
+// Output "-" no companion is written; the summary still counts deletions.
+//
+// Files: records are spooled to a temporary file in TempDir that is
+// unlinked as soon as it is created, then the output is written under a
+// hidden temporary name beside it (".NAME.tmp-*", see formats.CreateAtomic),
+// synced and renamed. A kill -9 while pages are read leaves nothing; only a
+// kill -9 during the final write (after the last page) can leave that
+// hidden ".NAME.tmp-*" file, never a partial file at the output path.
 type ExportOptions struct {
 	Entities  []string // layout.Parties, ...; several only for .xlsx (one sheet each)
 	Output    string   // file path; "-" writes CSV to Stdout

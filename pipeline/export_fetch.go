@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/capsule-etl/capsule-etl/capsule"
@@ -27,6 +29,31 @@ type fetched struct {
 	deleted   []DeletedRow
 	delWin    *window
 	delSince  time.Time
+	scale     int // most digits after the point of a Decimal cell (Parquet)
+}
+
+// noteScale records the digits after the point of the decimal cells of a
+// record (opportunity values, number custom fields), so a Parquet
+// decimal column holds every value exactly.
+func (f *fetched) noteScale(amount capsule.Opt[float64], fields []capsule.CustomField) {
+	if a, ok := amount.Get(); ok {
+		f.scale = max(f.scale, decimals(strconv.FormatFloat(a, 'f', -1, 64)))
+	}
+	for _, cf := range fields {
+		if cf.Value.IsZero() || cf.Value.IsNull() || cf.Value.IsBool() {
+			continue
+		}
+		if _, err := cf.Value.Float(); err == nil {
+			f.scale = max(f.scale, decimals(cf.Value.String()))
+		}
+	}
+}
+
+func decimals(s string) int {
+	if i := strings.IndexByte(s, '.'); i >= 0 && !strings.ContainsAny(s, "eE") {
+		return len(s) - i - 1
+	}
+	return 0
 }
 
 // DeletedRow is one record reported by a deleted feed.
@@ -37,6 +64,21 @@ type DeletedRow struct {
 }
 
 var recordEmbeds = []string{"fields", "tags"}
+
+// Spool tags: parties are written organisations first, so they are
+// spooled apart; other entities have one tag.
+const (
+	tagAny          = '-'
+	tagOrganisation = 'o'
+	tagPerson       = 'p'
+)
+
+func partyTag(p *capsule.Party) byte {
+	if p.Type.Value() == capsule.PartyOrganisation {
+		return tagOrganisation
+	}
+	return tagPerson
+}
 
 func (x *exporter) fetch(ctx context.Context, entity string) (*fetched, error) {
 	f := &fetched{entity: entity}
@@ -55,9 +97,10 @@ func (x *exporter) fetch(ctx context.Context, entity string) (*fetched, error) {
 			return f, err
 		}
 		opts.Embed = recordEmbeds
-		err = collect(ctx, x, f, x.c.Parties.ListAll(ctx, opts), func(p *capsule.Party) (int64, time.Time) {
+		err = collect(ctx, x, f, x.c.Parties.ListAll(ctx, opts), func(p *capsule.Party) (int64, time.Time, byte) {
 			f.counts = f.counts.Max(layout.CountsOf(p))
-			return p.ID, p.UpdatedAt.Value().Time
+			f.noteScale(capsule.Opt[float64]{}, p.Fields)
+			return p.ID, p.UpdatedAt.Value().Time, partyTag(p)
 		})
 	case layout.Opportunities:
 		if f.fields, err = x.fieldDefs(ctx, capsule.EntityOpportunities); err != nil {
@@ -67,21 +110,23 @@ func (x *exporter) fetch(ctx context.Context, entity string) (*fetched, error) {
 			return f, err
 		}
 		opts.Embed = recordEmbeds
-		err = collect(ctx, x, f, x.c.Opportunities.ListAll(ctx, opts), func(o *capsule.Opportunity) (int64, time.Time) {
-			return o.ID, o.UpdatedAt.Value().Time
+		err = collect(ctx, x, f, x.c.Opportunities.ListAll(ctx, opts), func(o *capsule.Opportunity) (int64, time.Time, byte) {
+			f.noteScale(o.Value.Value().Amount, o.Fields)
+			return o.ID, o.UpdatedAt.Value().Time, tagAny
 		})
 	case layout.Kases:
 		if f.fields, err = x.fieldDefs(ctx, capsule.EntityKases); err != nil {
 			return f, err
 		}
 		opts.Embed = recordEmbeds
-		err = collect(ctx, x, f, x.c.Projects.ListAll(ctx, opts), func(k *capsule.Kase) (int64, time.Time) {
-			return k.ID, k.UpdatedAt.Value().Time
+		err = collect(ctx, x, f, x.c.Projects.ListAll(ctx, opts), func(k *capsule.Kase) (int64, time.Time, byte) {
+			f.noteScale(capsule.Opt[float64]{}, k.Fields)
+			return k.ID, k.UpdatedAt.Value().Time, tagAny
 		})
 	case layout.Tasks:
 		opts.Query = map[string][]string{"status": {"open,completed,pending"}}
-		err = collect(ctx, x, f, x.c.Tasks.ListAll(ctx, opts), func(t *capsule.Task) (int64, time.Time) {
-			return t.ID, t.UpdatedAt.Value().Time
+		err = collect(ctx, x, f, x.c.Tasks.ListAll(ctx, opts), func(t *capsule.Task) (int64, time.Time, byte) {
+			return t.ID, t.UpdatedAt.Value().Time, tagAny
 		})
 	case layout.Entries:
 		// /entries has no since: it lists newest entryAt first, so an
@@ -102,7 +147,7 @@ func (x *exporter) fetch(ctx context.Context, entity string) (*fetched, error) {
 }
 
 // collect spools every record of seq that the window keeps.
-func collect[T any](ctx context.Context, x *exporter, f *fetched, seq iter.Seq2[T, error], key func(*T) (int64, time.Time)) error {
+func collect[T any](ctx context.Context, x *exporter, f *fetched, seq iter.Seq2[T, error], key func(*T) (int64, time.Time, byte)) error {
 	n := 0
 	for rec, err := range seq {
 		if err != nil {
@@ -112,11 +157,11 @@ func collect[T any](ctx context.Context, x *exporter, f *fetched, seq iter.Seq2[
 		if n%capsule.MaxPerPage == 0 {
 			x.c.Pacer().SetPending(pendingHint)
 		}
-		id, t := key(&rec)
+		id, t, tag := key(&rec)
 		if !f.win.keep(id, t) {
 			continue
 		}
-		if err := f.sp.add(id, &rec); err != nil {
+		if err := f.sp.add(id, tag, &rec); err != nil {
 			return err
 		}
 		x.progress(f.entity, f.sp.len())
@@ -147,7 +192,7 @@ func collectEntries(ctx context.Context, x *exporter, f *fetched, seq iter.Seq2[
 		if !f.win.keep(e.ID, t) {
 			continue
 		}
-		if err := f.sp.add(e.ID, &e); err != nil {
+		if err := f.sp.add(e.ID, tagAny, &e); err != nil {
 			return err
 		}
 		x.progress(f.entity, f.sp.len())

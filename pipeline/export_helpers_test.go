@@ -136,6 +136,12 @@ func seedAccount(t testing.TB, c *capsule.Client) *seeded {
 		t.Fatal(err)
 	}
 	sd.tasks = append(sd.tasks, tk.ID)
+	done, _, err := c.Tasks.Create(ctx, &capsule.Task{Description: s("Kickoff call"), DueOn: capsule.Some(due), Status: s("COMPLETED"),
+		Kase: capsule.RefID(k.ID), Detail: s("-agenda first")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sd.tasks = append(sd.tasks, done.ID)
 	return &sd
 }
 

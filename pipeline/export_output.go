@@ -3,6 +3,7 @@ package pipeline
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 
 	"github.com/capsule-etl/capsule-etl/capsule"
 	"github.com/capsule-etl/capsule-etl/formats"
@@ -127,16 +128,20 @@ func (x *exporter) writeEntity(out *output, f *fetched, me *mappingExport) (int,
 		}
 		header, kinds = l.Header(), l.Kinds()
 	}
+	out.opt.DecimalScale = max(2, f.scale)
 	w, err := out.sheet(f.entity, header, kinds)
 	if err != nil {
 		return 0, err
+	}
+	if files.FormatOf(out.path) == "parquet" {
+		w = &floatColumns{Writer: w, kinds: kinds}
 	}
 	n := 0
 	var cells []formats.Value
 	emit := func(rec any) error {
 		var err error
 		if me != nil {
-			cells, err = me.row(rec)
+			cells, err = me.row(rec, f.pipelines)
 		} else {
 			cells, err = l.Row(rec, cells)
 		}
@@ -150,28 +155,22 @@ func (x *exporter) writeEntity(out *output, f *fetched, me *mappingExport) (int,
 	case layout.Parties:
 		// Organisations first, so an import in file order creates each
 		// organisation before the people linked to it by name.
-		for _, typ := range []string{capsule.PartyOrganisation, capsule.PartyPerson} {
-			if me != nil && me.partyType != "" && me.partyType != typ {
+		for _, tag := range []byte{tagOrganisation, tagPerson} {
+			if me != nil && me.partyType != "" && (me.partyType == capsule.PartyOrganisation) != (tag == tagOrganisation) {
 				continue
 			}
-			err = replay(f.sp, func(p *capsule.Party) int64 { return p.ID }, func(p *capsule.Party) error {
-				if p.Type.Value() != typ {
-					return nil
-				}
-				return emit(p)
-			})
-			if err != nil {
+			if err = replay(f.sp, tag, func(p *capsule.Party) error { return emit(p) }); err != nil {
 				break
 			}
 		}
 	case layout.Opportunities:
-		err = replay(f.sp, func(o *capsule.Opportunity) int64 { return o.ID }, func(o *capsule.Opportunity) error { return emit(o) })
+		err = replay(f.sp, tagAny, func(o *capsule.Opportunity) error { return emit(o) })
 	case layout.Kases:
-		err = replay(f.sp, func(k *capsule.Kase) int64 { return k.ID }, func(k *capsule.Kase) error { return emit(k) })
+		err = replay(f.sp, tagAny, func(k *capsule.Kase) error { return emit(k) })
 	case layout.Entries:
-		err = replay(f.sp, func(e *capsule.Entry) int64 { return e.ID }, func(e *capsule.Entry) error { return emit(e) })
+		err = replay(f.sp, tagAny, func(e *capsule.Entry) error { return emit(e) })
 	case layout.Tasks:
-		err = replay(f.sp, func(t *capsule.Task) int64 { return t.ID }, func(t *capsule.Task) error { return emit(t) })
+		err = replay(f.sp, tagAny, func(t *capsule.Task) error { return emit(t) })
 	}
 	if err != nil {
 		return n, fmt.Errorf("writing %s: %w", out.path, err)
@@ -219,8 +218,10 @@ func newMappingExport(p *mappings.Program, record string) (*mappingExport, error
 }
 
 // row turns a record into cells through the mapping: the reverse direction
-// reads records as decoded JSON.
-func (me *mappingExport) row(rec any) ([]formats.Value, error) {
+// reads records as decoded JSON. An opportunity's milestone gets its
+// pipeline's name (pipelines: milestone id -> name), for mappings that read
+// the pipeline from a column.
+func (me *mappingExport) row(rec any, pipelines map[int64]string) ([]formats.Value, error) {
 	b, err := json.Marshal(rec)
 	if err != nil {
 		return nil, err
@@ -229,5 +230,31 @@ func (me *mappingExport) row(rec any) ([]formats.Value, error) {
 	if err := json.Unmarshal(b, &m); err != nil {
 		return nil, err
 	}
+	if ms, ok := m["milestone"].(map[string]any); ok {
+		if id, ok := ms["id"].(float64); ok && pipelines[int64(id)] != "" {
+			ms["pipeline"] = map[string]any{"name": pipelines[int64(id)]}
+		}
+	}
 	return me.exp.Row(m)
+}
+
+// floatColumns hands Parquet a float for the exact decimal text the layout
+// keeps in Float columns (custom number fields): CSV and JSONL get the text
+// as Capsule stored it, Parquet a double.
+type floatColumns struct {
+	formats.Writer
+	kinds []formats.Kind
+}
+
+func (f *floatColumns) Write(values []formats.Value) error {
+	for i, v := range values {
+		if i < len(f.kinds) && f.kinds[i] == formats.Float && v.Kind() == formats.Decimal {
+			x, err := strconv.ParseFloat(v.Text(), 64)
+			if err != nil {
+				return fmt.Errorf("column %d: %q is not a number: %w", i+1, v.Text(), err)
+			}
+			values[i] = formats.FloatValue(x)
+		}
+	}
+	return f.Writer.Write(values)
 }

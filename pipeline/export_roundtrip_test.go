@@ -3,7 +3,6 @@ package pipeline
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"path/filepath"
 	"sort"
@@ -24,52 +23,53 @@ import (
 func TestExportRoundTrip(t *testing.T) {
 	src := startSandbox(t)
 	seedAccount(t, src.c)
-	dst := startSandbox(t)
-	dir := t.TempDir()
-	imp := &miniImporter{t: t, c: dst.c, ids: map[string]int64{}}
-	for _, entity := range layout.All {
-		for _, ext := range []string{".csv", ".xlsx"} {
-			out := filepath.Join(dir, entity+ext)
-			if _, err := Export(context.Background(), src.c, ExportOptions{Entities: []string{entity}, Output: out}); err != nil {
-				t.Fatal(err)
-			}
-			if ext == ".xlsx" {
-				continue // both formats are exported; the CSV (all text) is the harder import
-			}
-			h, recs := readAll(t, out, files.Options{})
-			got, ok := layout.Detect(h)
-			if !ok || got != entity {
-				t.Fatalf("%s: Detect = %q %v", entity, got, ok)
-			}
-			m, err := layout.Mapping(entity, h, layout.WithFieldTypes(fieldTypes()))
-			if err != nil {
-				t.Fatal(err)
-			}
-			prog, probs := mappings.Compile(m, h)
-			if len(probs) != 0 {
-				t.Fatalf("%s: layout mapping problems: %v", entity, probs)
-			}
-			for _, rec := range recs {
-				ops, errs := prog.Eval(rec)
-				if len(errs) != 0 {
-					t.Fatalf("%s row %d: %v", entity, rec.Pos.Row, errs)
+	// .parquet and .jsonl take the same path once formats/files writes
+	// them (checked on a merge with main, see the branch notes).
+	for _, ext := range []string{".csv", ".xlsx"} {
+		t.Run(ext, func(t *testing.T) {
+			dst := startSandbox(t)
+			dir := t.TempDir()
+			imp := &miniImporter{t: t, c: dst.c, ids: map[string]int64{}}
+			for _, entity := range layout.All {
+				out := filepath.Join(dir, entity+ext)
+				if _, err := Export(context.Background(), src.c, ExportOptions{Entities: []string{entity}, Output: out}); err != nil {
+					t.Fatal(err)
 				}
-				for _, op := range ops {
-					if !op.Skipped {
-						imp.create(op)
+				h, recs := readAll(t, out, files.Options{})
+				got, ok := layout.Detect(h)
+				if !ok || got != entity {
+					t.Fatalf("%s: Detect = %q %v", entity, got, ok)
+				}
+				m, err := layout.Mapping(entity, h, layout.WithFieldTypes(fieldTypes()))
+				if err != nil {
+					t.Fatal(err)
+				}
+				prog, probs := mappings.Compile(m, h)
+				if len(probs) != 0 {
+					t.Fatalf("%s: layout mapping problems: %v", entity, probs)
+				}
+				for _, rec := range recs {
+					ops, errs := prog.Eval(rec)
+					if len(errs) != 0 {
+						t.Fatalf("%s row %d: %v", entity, rec.Pos.Row, errs)
+					}
+					for _, op := range ops {
+						if !op.Skipped {
+							imp.create(op)
+						}
 					}
 				}
 			}
-		}
-	}
-	for _, entity := range layout.All {
-		a, b := snapshot(t, src.c, entity), snapshot(t, dst.c, entity)
-		if len(a) == 0 {
-			t.Fatalf("%s: nothing seeded", entity)
-		}
-		if strings.Join(a, "\n") != strings.Join(b, "\n") {
-			t.Errorf("%s differ after the round trip\nsource:\n%s\nimported:\n%s", entity, strings.Join(a, "\n"), strings.Join(b, "\n"))
-		}
+			for _, entity := range layout.All {
+				a, b := snapshot(t, src.c, entity), snapshot(t, dst.c, entity)
+				if len(a) == 0 {
+					t.Fatalf("%s: nothing seeded", entity)
+				}
+				if strings.Join(a, "\n") != strings.Join(b, "\n") {
+					t.Errorf("%s differ after the round trip\nsource:\n%s\nimported:\n%s", entity, strings.Join(a, "\n"), strings.Join(b, "\n"))
+				}
+			}
+		})
 	}
 }
 
@@ -173,7 +173,7 @@ func milestoneByName(t *testing.T, c *capsule.Client, pipeline, name string) int
 
 // volatile keys differ between two accounts holding the same data.
 var volatile = map[string]bool{"id": true, "createdAt": true, "updatedAt": true, "lastContactedAt": true, "pictureURL": true,
-	"lastStageChangedAt": true, "tagId": true, "description_": true, "dataTag": true}
+	"lastStageChangedAt": true, "completedAt": true, "tagId": true, "description_": true, "dataTag": true}
 
 // snapshot lists an account's records of entity as canonical JSON lines
 // without ids and timestamps the account assigns, sorted.
@@ -239,5 +239,3 @@ func strip(v any) any {
 	}
 	return v
 }
-
-var _ = fmt.Sprint

@@ -25,21 +25,25 @@
 // # Behaviour
 //
 // Everything lives under /api/v2 and needs "Authorization: Bearer <token>"
-// (401 with WWW-Authenticate otherwise). Every authenticated response carries
+// (401 with WWW-Authenticate otherwise; a read-only token's writes get 403,
+// also with WWW-Authenticate). Every authenticated response carries
 // X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset (epoch
 // seconds); a spent window answers 429 {"error": "rate limit reached"}.
 //
 // Records: parties (person/organisation, with phoneNumbers, emailAddresses,
 // addresses, websites, tags, fields), opportunities, kases, tasks, entries
 // (notes only, exactly one link). Per entity (parties, opportunities, kases):
-// /{e}/search?q=, /{e}/deleted?since= (required), /{e}/tags, /{e}/fields/definitions,
+// /{e}/search?q=, /{e}/deleted?since= (required), /{e}/tags,
+// /{e}/tags/{id}/definitions, /{e}/fields/definitions,
 // POST /{e}/filters/results, /{e}/{id}/entries, show-multiple /{e}/1,2,3
 // (at most 10 ids; any unknown id gives 404). Parties also have
 // /parties/{id}/people, /opportunities and /kases; opportunities and kases
 // have additional parties (GET /{e}/{id}/parties, POST and DELETE
 // /{e}/{id}/parties/{partyId}, 204) and /opportunities/{id}/kases. Reference data: users
-// (+ /users/current), teams, pipelines (+ /pipelines/{id}/milestones),
-// milestones, lostreasons, categories, boards (+ /boards/{id}/stages), stages,
+// (+ /users/current), teams, pipelines (+ /pipelines/{id}/milestones;
+// POST /pipelines, at most 30), milestones (POST, PUT, DELETE; a new
+// milestone's "pipeline" defaults to the oldest), lostreasons (POST, PUT),
+// categories, boards (+ /boards/{id}/stages), stages,
 // activitytypes (built-ins -1 Note, -2 Meeting, -3 Call, -4 Task completed),
 // countries (ISO 3166 from golang.org/x/text; addresses accept names, aliases
 // such as USA or UK, alpha-2 and alpha-3 codes and store the name),
@@ -90,6 +94,21 @@
 // the connection is then closed without a response. Reads are never faulted.
 // Use WithRand(rand.New(rand.NewPCG(1, 2))) for a repeatable sequence.
 // faults_injected in the stats counts both kinds.
+//
+// # OAuth 2
+//
+// Outside /api/v2, like Capsule: GET /oauth/authorise approves at once
+// (no login page) and redirects to redirect_uri with code and state (or
+// error=...); a bad redirect_uri gets 400 instead. POST /oauth/token
+// (form) takes grant_type=authorization_code (client_id and redirect_uri
+// must match the authorisation, code_verifier must match an S256
+// code_challenge when one was given; codes are single-use, 10 minutes) and
+// grant_type=refresh_token (rotated: the old refresh token is spent), and
+// answers {access_token, token_type "bearer", expires_in, refresh_token,
+// scope "read write", subdomain}. Issued access tokens authenticate as the
+// seed's first user until they expire (WithOAuthTokenLifetime, default
+// DefaultOAuthLifetime, 604799 s). POST /oauth/token/revoke (token=...)
+// revokes an access token, or a refresh token and every access token.
 //
 // # Inspection
 //

@@ -26,6 +26,7 @@ type config struct {
 	seed          Seed
 	seedFile      string
 	dataFile      string
+	oauthLifetime time.Duration
 	clock         func() time.Time
 	rng           *rand.Rand
 }

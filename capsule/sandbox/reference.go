@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -88,6 +89,32 @@ func listPipelines(c *call) response {
 		return *bad
 	}
 	return pageOf(c, "pipelines", c.st.Seed.Pipelines, p, func(x SeedPipeline) any { return renderPipeline(x) })
+}
+
+// maxPipelines is Capsule's cap on active pipelines per account (doc 15).
+const maxPipelines = 30
+
+// createPipeline adds an empty pipeline (POST /pipelines, doc 15 [D]);
+// milestones are then listed under it.
+func createPipeline(c *call) response {
+	m, bad := c.wrapped("pipeline")
+	if bad != nil {
+		return *bad
+	}
+	v := &validation{resource: "pipeline"}
+	name, _ := str(m, "name", v)
+	if name == nil || strings.TrimSpace(*name) == "" {
+		v.add("name", "name is required")
+	}
+	if len(c.st.Seed.Pipelines) >= maxPipelines {
+		v.add("pipeline", fmt.Sprintf("at most %d active pipelines per account", maxPipelines))
+	}
+	if v.failed() {
+		return v.response()
+	}
+	p := SeedPipeline{ID: c.st.newID(), Name: strings.TrimSpace(*name), Milestones: []SeedMilestone{}}
+	c.st.Seed.Pipelines = append(c.st.Seed.Pipelines, p)
+	return created(fmt.Sprintf("%s/pipelines/%d", c.base, p.ID), obj{}.add("pipeline", renderPipeline(p)))
 }
 
 func (st *state) pipeline(id int64) *SeedPipeline {

@@ -32,6 +32,7 @@ type Server struct {
 	stats   statsCounters
 	windows map[string]*window
 	err     error
+	oauth   *oauth // has its own lock; see oauth.go
 }
 
 var _ http.Handler = (*Server)(nil)
@@ -51,7 +52,7 @@ func New(opts ...Option) *Server {
 	if cfg.rng == nil {
 		cfg.rng = rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
 	}
-	s := &Server{cfg: cfg, windows: map[string]*window{}}
+	s := &Server{cfg: cfg, windows: map[string]*window{}, oauth: newOAuth(cfg.oauthLifetime)}
 	if cfg.seedFile != "" {
 		seed, err := LoadSeed(cfg.seedFile)
 		if err != nil {
@@ -98,6 +99,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		s.Reset()
 		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	if strings.HasPrefix(r.URL.Path, "/oauth/") {
+		s.serveOAuth(w, r)
 		return
 	}
 	if !strings.HasPrefix(r.URL.Path, APIPrefix+"/") {
@@ -160,6 +165,9 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, body []byte) {
 	write := r.Method != http.MethodGet && !rt.readOnly
 	if write && readOnly {
 		s.mu.Unlock()
+		// The doc (2.1, [D AUTH]) puts the detail of a 403 in
+		// WWW-Authenticate as well as in the body, as for a 401.
+		rl.Set("WWW-Authenticate", `Bearer realm="Capsule API", error="insufficient_scope", scope="write"`)
 		writeJSON(w, http.StatusForbidden, rl, obj{}.add("message", "Requires additional scope: this token is read-only"))
 		return
 	}
@@ -239,6 +247,9 @@ func (s *Server) authenticate(token string) (user int64, readOnly, ok bool) {
 		if u.Token != "" && u.Token == token {
 			return u.ID, false, true
 		}
+	}
+	if s.oauth.valid(token, s.cfg.clock()) {
+		return users[0].ID, false, true
 	}
 	return 0, false, false
 }

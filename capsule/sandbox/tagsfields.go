@@ -122,6 +122,24 @@ func listFieldDefs(e string) func(*call) response {
 	}
 }
 
+// tagFieldDefs lists the fields of one data tag (GET /{e}/tags/{id}/definitions,
+// doc 14.1, seen in Zestia's own client).
+func tagFieldDefs(e string) func(*call) response {
+	return func(c *call) response {
+		id, _ := c.id()
+		if c.st.tagByID(e, id) == nil {
+			return notFound()
+		}
+		out := []any{}
+		for _, d := range c.st.FieldDefs[e] {
+			if d.TagID == id {
+				out = append(out, renderFieldDef(c, e, d))
+			}
+		}
+		return ok(obj{}.add("definitions", out))
+	}
+}
+
 func showFieldDef(e string) func(*call) response {
 	return func(c *call) response {
 		id, _ := c.id()

@@ -64,15 +64,16 @@ func WithLazyQuotes(lazy bool) Option { return func(c *config) { c.lazyQuotes = 
 // Reader reads CSV records as String values (an empty cell is Null). It
 // implements formats.Reader and formats.Informer.
 type Reader struct {
-	cfg    config
-	closer io.Closer
-	cr     *csv.Reader
-	capped *capReader
-	header *formats.Header
-	rec    formats.Record
-	row    int // spreadsheet row number of the last record read
-	info   formats.Info
-	err    error
+	cfg     config
+	closer  io.Closer
+	cr      *csv.Reader
+	capped  *capReader
+	header  *formats.Header
+	rec     formats.Record
+	row     int // spreadsheet row number of the last record read
+	endLine int // file line where the last record ended
+	info    formats.Info
+	err     error
 }
 
 var (
@@ -215,6 +216,15 @@ func (r *Reader) next() ([]string, error) {
 	}
 	r.row++
 	if err == nil {
+		// encoding/csv skips blank lines, which a spreadsheet shows as empty
+		// rows: count them so row numbers match what the user sees.
+		start, _ := r.cr.FieldPos(0)
+		if gap := start - r.endLine - 1; gap > 0 {
+			r.row += gap
+		}
+		last := len(rec) - 1
+		end, _ := r.cr.FieldPos(last)
+		r.endLine = end + strings.Count(rec[last], "\n")
 		return rec, nil
 	}
 	pe := &formats.ParseError{File: r.cfg.name, Row: r.row}

@@ -209,3 +209,22 @@ func TestGzip(t *testing.T) {
 		})
 	}
 }
+
+func TestBlankLinesCountAsRows(t *testing.T) {
+	r, err := NewReader(strings.NewReader("a,b\n\n1,\"x\ny\"\n\n\n2,z\n"), WithName("in.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []int
+	for {
+		rec, err := r.Read()
+		if err != nil {
+			break
+		}
+		got = append(got, rec.Pos.Row)
+	}
+	// Header row 1, blank row 2, the two-line record is row 3, blanks 4-5, then row 6.
+	if len(got) != 2 || got[0] != 3 || got[1] != 6 {
+		t.Fatalf("rows = %v, want [3 6]", got)
+	}
+}

@@ -1,6 +1,7 @@
 package xlsxfile
 
 import (
+	"archive/zip"
 	"bytes"
 	"errors"
 	"fmt"
@@ -48,6 +49,24 @@ func sniff(path string) error {
 		return &formats.ParseError{File: path, Err: fmt.Errorf("%w: open it in Excel and save it as .xlsx (Excel Workbook)", ErrOldXLS)}
 	case !bytes.Equal(head[:4], zipMagic):
 		return &formats.ParseError{File: path, Err: fmt.Errorf("%w: the file does not start like one (is it CSV with the wrong extension?)", ErrNotXLSX)}
+	}
+	return nil
+}
+
+// checkInflatedSize refuses a workbook whose parts add up to more than limit
+// bytes once unzipped, with a typed error (excelize's own message is text only).
+func checkInflatedSize(path string, limit int64) error {
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		return &formats.ParseError{File: path, Err: fmt.Errorf("%w: %w", ErrNotXLSX, err)}
+	}
+	defer zr.Close()
+	var total uint64
+	for _, f := range zr.File {
+		total += f.UncompressedSize64
+	}
+	if total > uint64(limit) {
+		return &formats.ParseError{File: path, Err: fmt.Errorf("%w: %d bytes unzipped, the limit is %d", formats.ErrTooLarge, total, limit)}
 	}
 	return nil
 }

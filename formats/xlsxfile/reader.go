@@ -7,6 +7,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/capsule-etl/capsule-etl/formats"
 	"github.com/xuri/excelize/v2"
@@ -17,9 +18,11 @@ const (
 	DefaultUnzipSizeLimit    = 1 << 30  // the whole workbook
 	DefaultUnzipXMLSizeLimit = 64 << 20 // one sheet kept in memory; larger ones spill to a temp file
 	headerScanRows           = 20       // rows looked at to find the header below title rows
+	typeSampleRows           = 1000     // rows read with formatting to learn each column's number format
 )
 
 type config struct {
+	exact     bool
 	sheet     string
 	headerRow int
 	unzip     int64
@@ -36,6 +39,11 @@ func WithSheet(s string) Option { return func(c *config) { c.sheet = s } }
 // WithHeaderRow fixes the spreadsheet row of the column names; 0 detects it.
 func WithHeaderRow(n int) Option { return func(c *config) { c.headerRow = n } }
 
+// WithExactTypes reads every cell's formatted text to type it, instead of
+// learning each column's number format from its first rows. It is about
+// twice as slow; use it for sheets whose columns mix dates and numbers.
+func WithExactTypes(exact bool) Option { return func(c *config) { c.exact = exact } }
+
 // WithUnzipLimits overrides the decompressed size limits (whole file, one sheet).
 func WithUnzipLimits(total, sheet int64) Option {
 	return func(c *config) { c.unzip, c.unzipXML = total, sheet }
@@ -50,6 +58,9 @@ type Reader struct {
 	f        *excelize.File
 	raw, fmt *excelize.Rows
 	date1904 bool
+	exact    bool
+	sampled  int         // data rows read with formatting
+	classes  []cellClass // per column, what its number format showed
 	header   *formats.Header
 	rec      formats.Record
 	pending  []bufferedRow // rows read while looking for the header
@@ -57,6 +68,18 @@ type Reader struct {
 	info     formats.Info
 	err      error
 }
+
+// cellClass is what a column's number format made of its numbers.
+type cellClass uint8
+
+const (
+	classUnknown  cellClass = iota
+	classText               // only text seen
+	classNumber             // numbers shown as numbers
+	classDate               // numbers shown as dates
+	classDateTime           // numbers shown as dates with a time
+	classBool               // TRUE/FALSE cells
+)
 
 type bufferedRow struct {
 	row      int
@@ -77,11 +100,14 @@ func Open(path string, opts ...Option) (*Reader, error) {
 	if err := sniff(path); err != nil {
 		return nil, err
 	}
+	if err := checkInflatedSize(path, cfg.unzip); err != nil {
+		return nil, err
+	}
 	f, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: cfg.unzip, UnzipXMLSizeLimit: min(cfg.unzipXML, cfg.unzip)})
 	if err != nil {
 		return nil, &formats.ParseError{File: path, Err: fmt.Errorf("%w: %w", ErrNotXLSX, err)}
 	}
-	r := &Reader{path: path, f: f}
+	r := &Reader{path: path, f: f, exact: cfg.exact}
 	if err := r.start(cfg); err != nil {
 		r.Close()
 		return nil, err
@@ -146,12 +172,15 @@ func (r *Reader) fetch() (bufferedRow, error) {
 		}
 		return bufferedRow{}, io.EOF
 	}
-	r.fmt.Next()
 	r.row++
 	raw, err := r.raw.Columns(excelize.Options{RawCellValue: true})
 	if err != nil {
 		return bufferedRow{}, r.perr(r.row, "", err)
 	}
+	if r.fmt == nil {
+		return bufferedRow{row: r.row, raw: raw}, nil
+	}
+	r.fmt.Next()
 	formatted, err := r.fmt.Columns()
 	if err != nil {
 		return bufferedRow{}, r.perr(r.row, "", err)
@@ -223,6 +252,7 @@ func (r *Reader) findHeader(fixed int) error {
 	r.header = formats.NewHeader(names)
 	r.rec = formats.Record{Header: r.header, Values: make([]formats.Value, len(names)), Pos: formats.Position{File: r.path, Sheet: r.info.Sheet}}
 	r.pending = rows[at+1:]
+	r.classes = make([]cellClass, len(names))
 	return nil
 }
 
@@ -270,21 +300,74 @@ func (r *Reader) fill(br bufferedRow) error {
 		}
 	}
 	for i := range r.rec.Values {
-		var raw, shown string
+		var raw string
 		if i < len(br.raw) {
 			raw = br.raw[i]
 		}
-		if i < len(br.fmt) {
-			shown = br.fmt[i]
+		if br.fmt != nil {
+			var shown string
+			if i < len(br.fmt) {
+				shown = br.fmt[i]
+			}
+			r.rec.Values[i] = r.learn(i, raw, shown)
+		} else {
+			r.rec.Values[i] = r.typed(raw, r.classes[i])
 		}
-		r.rec.Values[i] = r.cell(raw, shown)
 	}
 	r.rec.Pos.Row = br.row
+	if br.fmt != nil {
+		r.sampled++
+		r.maybeStopSampling()
+	}
 	return nil
 }
 
-// cell types one cell from its raw and formatted text.
-func (r *Reader) cell(raw, shown string) formats.Value {
+// maybeStopSampling closes the formatting cursor once every column has
+// shown a number format (or enough rows were seen): from then on, cells are
+// typed by their column's class, reading the sheet once instead of twice.
+func (r *Reader) maybeStopSampling() {
+	if r.exact || r.fmt == nil || len(r.pending) > 0 {
+		return
+	}
+	if r.sampled < typeSampleRows {
+		for _, c := range r.classes {
+			if c == classUnknown || c == classText {
+				return
+			}
+		}
+	}
+	r.fmt.Close()
+	r.fmt = nil
+}
+
+// learn types one cell from its raw and formatted text and records the
+// column's class.
+func (r *Reader) learn(col int, raw, shown string) formats.Value {
+	if raw == "" {
+		return formats.Value{}
+	}
+	class := classText
+	if _, err := strconv.ParseFloat(raw, 64); err == nil && plainNumber(raw) {
+		switch {
+		case (raw == "1" && shown == "TRUE") || (raw == "0" && shown == "FALSE"):
+			class = classBool
+		case shown != raw && looksLikeDate(shown):
+			class = classDate
+			if strings.Contains(shown, ":") {
+				class = classDateTime
+			}
+		default:
+			class = classNumber
+		}
+	}
+	if class != classText || r.classes[col] == classUnknown {
+		r.classes[col] = class
+	}
+	return r.typed(raw, class)
+}
+
+// typed converts raw cell text given what its number format shows.
+func (r *Reader) typed(raw string, class cellClass) formats.Value {
 	if raw == "" {
 		return formats.Value{}
 	}
@@ -292,18 +375,21 @@ func (r *Reader) cell(raw, shown string) formats.Value {
 	if err != nil || !plainNumber(raw) {
 		return formats.StringValue(raw)
 	}
-	switch {
-	case (raw == "1" && shown == "TRUE") || (raw == "0" && shown == "FALSE"):
-		return formats.BoolValue(raw == "1")
-	case shown != raw && looksLikeDate(shown):
+	switch class {
+	case classBool:
+		if raw == "1" || raw == "0" {
+			return formats.BoolValue(raw == "1")
+		}
+	case classDate, classDateTime:
 		t, err := excelize.ExcelDateToTime(f, r.date1904)
 		if err != nil {
-			return formats.StringValue(shown)
+			break
 		}
-		if f == math.Trunc(f) {
+		// A format showing a time makes a timestamp even at midnight.
+		if class == classDate && f == math.Trunc(f) {
 			return formats.DateValue(t)
 		}
-		return formats.TimestampValue(t.Round(1e6))
+		return formats.TimestampValue(t.Round(time.Millisecond))
 	}
 	if f == math.Trunc(f) && math.Abs(f) < 1<<53 {
 		return formats.IntValue(int64(f))

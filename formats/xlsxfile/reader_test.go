@@ -14,7 +14,7 @@ import (
 )
 
 // build writes a workbook made by fill into dir and returns its path.
-func build(t *testing.T, name string, fill func(f *excelize.File)) string {
+func build(t testing.TB, name string, fill func(f *excelize.File)) string {
 	t.Helper()
 	f := excelize.NewFile()
 	fill(f)
@@ -194,6 +194,7 @@ func TestRefusals(t *testing.T) {
 		{"csv renamed", raw("fake.xlsx", []byte("a,b\n1,2\n")), nil, ErrNotXLSX, "fake.xlsx"},
 		{"truncated zip", raw("cut.xlsx", []byte("PK\x03\x04garbage")), nil, ErrNotXLSX, "cut.xlsx"},
 		{"missing sheet names existing ones", build(t, "two.xlsx", func(f *excelize.File) { f.NewSheet("Deals") }), []Option{WithSheet("People")}, ErrSheetMissing, `"Sheet1", "Deals"`},
+		{"unzip limit", build(t, "big.xlsx", func(f *excelize.File) { set(t, f, "Sheet1", map[string]any{"A1": "x"}) }), []Option{WithUnzipLimits(1000, 1000)}, formats.ErrTooLarge, "limit is 1000"},
 		{"duplicate header", build(t, "dup.xlsx", func(f *excelize.File) { set(t, f, "Sheet1", map[string]any{"A1": "x", "B1": "X"}) }), nil, formats.ErrDuplicateHeader, `row 1, column "B"`},
 	}
 	for _, tt := range tests {

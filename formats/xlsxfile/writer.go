@@ -99,7 +99,7 @@ func (w *Workbook) AddSheet(name string, header []string, kinds ...formats.Kind)
 	if err != nil {
 		return nil, w.fail(err)
 	}
-	s := &SheetWriter{wb: w, name: name, sw: sw, header: header, kinds: kinds, row: 1}
+	s := &SheetWriter{wb: w, name: name, sw: sw, header: header, kinds: kinds, row: 1, index: len(w.sheets) + 1}
 	w.sheets = append(w.sheets, s)
 	return s, nil
 }
@@ -155,6 +155,7 @@ func (w *Workbook) Abort() error {
 // is written by Workbook.Close.
 type SheetWriter struct {
 	wb      *Workbook
+	index   int // 1-based, names the sheet's filter table
 	name    string
 	sw      *excelize.StreamWriter
 	header  []string
@@ -288,7 +289,9 @@ func (s *SheetWriter) fail(err error) error {
 	return s.err
 }
 
-// Close flushes the sheet and adds the autofilter over the written range.
+// Close adds the autofilter over the written range and flushes the sheet.
+// The filter comes from a plain (unstyled) table: File.AutoFilter would
+// parse the whole streamed sheet back into memory.
 func (s *SheetWriter) Close() error {
 	if s.closed {
 		return s.err
@@ -300,14 +303,18 @@ func (s *SheetWriter) Close() error {
 	if s.err != nil {
 		return s.err
 	}
-	if err := s.sw.Flush(); err != nil {
-		return s.fail(err)
-	}
-	if len(s.header) > 0 {
-		last, _ := excelize.CoordinatesToCellName(len(s.header), max(s.row, 1))
-		if err := s.wb.f.AutoFilter(s.name, "A1:"+last, nil); err != nil {
+	// A table needs unique, non-blank header names; without them the sheet
+	// simply has no filter.
+	if _, bad := formats.CheckHeader(s.header); len(s.header) > 0 && bad == nil {
+		last, _ := excelize.CoordinatesToCellName(len(s.header), max(s.row, 2))
+		no := false
+		table := &excelize.Table{Range: "A1:" + last, Name: fmt.Sprintf("Data%d", s.index), StyleName: "", ShowRowStripes: &no}
+		if err := s.sw.AddTable(table); err != nil {
 			return s.fail(err)
 		}
+	}
+	if err := s.sw.Flush(); err != nil {
+		return s.fail(err)
 	}
 	return nil
 }

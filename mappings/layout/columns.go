@@ -171,10 +171,14 @@ func (l *Layout) addLinks(add func(string, formats.Kind)) {
 
 var addressParts = []string{"Street", "City", "State", "Zip", "Country", "Type"}
 
+// fieldKind is a custom field's column type. Number fields are Float: a
+// Parquet decimal column has one scale for the whole file, which would
+// pad "10.5" to "10.50" and change the stored text on re-import; a double
+// keeps the shortest form. Cells stay exact Decimal text for CSV and JSONL.
 func fieldKind(t string) formats.Kind {
 	switch t {
 	case "number":
-		return formats.Decimal
+		return formats.Float
 	case "boolean":
 		return formats.Bool
 	case "date":

@@ -56,14 +56,16 @@
 // The mapping, per entity:
 //
 //   - parties: two records per row, `organisation` (when Type is
-//     organisation; match [{id: ID}, name]) and `person` (when Type is
-//     person; match [{id: ID}, email]); exactly one is written per row.
+//     organisation, ignoring case and spaces; match [{id: ID}, name]) and
+//     `person` (when Type is person; match [{id: ID}, email]); at most one
+//     is written per row.
 //     The person's organisation is a reference by name (RefOrganisation):
 //     an import into another account links to the organisation created from
 //     the same file, which the importer writes first (organisations before
 //     people, across the file). The export writes organisations first too.
 //   - opportunities: match [{id: ID}]; party by name; milestone by name in
-//     the pipeline of the row's Pipeline column (pipeline: "{Pipeline}").
+//     the pipeline of the row's Pipeline column (pipeline: "{Pipeline}"),
+//     left out when the file has no Pipeline column.
 //   - kases (entity project): match [{id: ID}]; party and opportunity by name.
 //   - entries (entity note): only rows whose Type is note or blank; match
 //     [{id: ID}]; party, opportunity, kase (Project column) by name.

@@ -60,14 +60,14 @@ func MappingYAML(entity string, header *formats.Header, opts ...Option) ([]byte,
 	case Parties:
 		g.line(1, "organisation:")
 		g.line(2, "entity: organisation")
-		g.line(2, `when: "{Type} == 'organisation'"`)
+		g.line(2, `when: "lower(trim({Type})) == 'organisation'"`)
 		g.line(2, "match: [{id: ID}, name]")
 		g.line(2, "fields:")
 		g.text("name", "Name")
 		g.partyCommon()
 		g.line(1, "person:")
 		g.line(2, "entity: person")
-		g.line(2, `when: "{Type} == 'person'"`)
+		g.line(2, `when: "lower(trim({Type})) == 'person'"`)
 		g.line(2, "match: [{id: ID}, email]")
 		g.line(2, "fields:")
 		g.text("title", "Title")
@@ -86,7 +86,7 @@ func MappingYAML(entity string, header *formats.Header, opts ...Option) ([]byte,
 		g.text("name", "Name")
 		g.text("description", "Description")
 		g.text("party", "Party")
-		if g.has("Milestone") {
+		if g.has("Milestone") && g.has("Pipeline") { // a milestone name means nothing without its pipeline
 			g.line(3, "milestone: {column: %s, pipeline: %s, transform: [unguard]}", q("Milestone"), q("{Pipeline}"))
 		}
 		if g.has("Value") && g.has("Currency") {
@@ -120,7 +120,7 @@ func MappingYAML(entity string, header *formats.Header, opts ...Option) ([]byte,
 		if g.has("Type") {
 			// Only notes can be written through the API; other entry
 			// types (emails, ...) are skipped.
-			g.line(2, `when: "{Type} == '' || {Type} == 'note'"`)
+			g.line(2, `when: "lower(trim({Type})) in ['', 'note']"`)
 		}
 		g.line(2, "match: [{id: ID}]")
 		g.line(2, "fields:")
@@ -271,7 +271,7 @@ func (g *gen) tagsFields() {
 		case "date":
 			typ = ", type: date"
 		}
-		g.line(4, "%s: {column: %s%s}", q(name), q(col), typ)
+		g.line(4, "%s: {column: %s%s}", qKey(name), q(col), typ)
 	}
 }
 
@@ -279,6 +279,12 @@ func (g *gen) links() {
 	g.text("party", "Party")
 	g.text("opportunity", "Opportunity")
 	g.text("kase", "Project")
+}
+
+// qKey quotes a mapping key: keys are not interpolated, so "$" stays.
+func qKey(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
 }
 
 // q quotes text as a YAML double-quoted scalar (JSON strings are valid

@@ -60,7 +60,7 @@ func (r *rowBuilder) num(o capsule.Opt[int]) {
 }
 func (r *rowBuilder) date(o capsule.Opt[capsule.Date]) {
 	if d, ok := o.Get(); ok && !d.IsZero() {
-		r.cells = append(r.cells, formats.DateValue(mustDate(d)))
+		r.cells = append(r.cells, formats.DateValue(dateTime(d)))
 		return
 	}
 	r.cells = append(r.cells, formats.NullValue())
@@ -105,8 +105,6 @@ func PartyName(p capsule.PartyRef) string {
 	}
 	return strings.TrimSpace(p.FirstName.Value() + " " + p.LastName.Value())
 }
-
-func mustDate(d capsule.Date) timeT { return dateTime(d) }
 
 func (l *Layout) party(r *rowBuilder, p *capsule.Party) {
 	r.id(p.ID)

@@ -1,11 +1,12 @@
 package cli
 
 import (
-	"errors"
+	"context"
 	"fmt"
 	"os"
 
 	"github.com/capsule-etl/capsule-etl/capsule"
+	"github.com/capsule-etl/capsule-etl/capsule/auth"
 	"github.com/spf13/cobra"
 )
 
@@ -16,15 +17,24 @@ const (
 )
 
 // errNoToken explains how to get a token; it is a usage error (exit 2).
-var errNoToken = errors.New(envToken + ` is not set: create a personal access token in Capsule
-(My Preferences > API Authentication Tokens) and export CAPSULE_TOKEN=<token>,
-or point --base-url at a sandbox started with its own token`)
+func errNoToken(base string) error {
+	return fmt.Errorf(envToken+` is not set and no credentials are stored for %s: create a personal access
+token in Capsule (My Preferences > API Authentication Tokens) and run 'capsule-etl auth login'
+(or export CAPSULE_TOKEN=<token>), or point --base-url at a sandbox started with its own token`, base)
+}
+
+// Where the token of a command came from, as `auth status` shows it.
+const (
+	originEnv   = "environment (" + envToken + ")"
+	originStore = "stored credentials"
+)
 
 // accountOptions are the shared flags of commands that call Capsule
-// (api, import, export).
+// (api, import, export, runs rollback, auth).
 type accountOptions struct {
-	baseURL string
-	getenv  func(string) string // os.Getenv; a seam for tests
+	baseURL   string
+	getenv    func(string) string // os.Getenv; a seam for tests
+	configDir string              // credentials directory; "" = auth.DefaultDir()
 }
 
 // addAccountFlags registers --base-url on cmd.
@@ -38,6 +48,9 @@ func addAccountFlags(cmd *cobra.Command, o *accountOptions) {
 
 // resolvedBaseURL applies flag > environment > default.
 func (o *accountOptions) resolvedBaseURL() string {
+	if o.getenv == nil {
+		o.getenv = os.Getenv
+	}
 	if o.baseURL != "" {
 		return o.baseURL
 	}
@@ -47,22 +60,78 @@ func (o *accountOptions) resolvedBaseURL() string {
 	return capsule.DefaultBaseURL
 }
 
-// newClient builds a client from the flags and CAPSULE_TOKEN. A missing
-// token or a bad URL is a usage error; the token itself is never echoed.
-func (o *accountOptions) newClient(extra ...capsule.Option) (*capsule.Client, error) {
+// store is the credentials store.
+func (o *accountOptions) store() (*auth.Store, error) {
+	dir := o.configDir
+	if dir == "" {
+		var err error
+		if dir, err = auth.DefaultDir(); err != nil {
+			return nil, err
+		}
+	}
+	return auth.NewStore(dir), nil
+}
+
+// credential is the token a command uses: CAPSULE_TOKEN first (so a cron
+// job or a one-off call can override a login), then the stored credential
+// of the base URL. ok is false when there is neither.
+func (o *accountOptions) credential() (cred auth.Credential, origin string, ok bool, err error) {
 	if o.getenv == nil {
 		o.getenv = os.Getenv
 	}
-	token := o.getenv(envToken)
-	if token == "" {
-		return nil, usageError(errNoToken)
+	base := o.resolvedBaseURL()
+	if t := o.getenv(envToken); t != "" {
+		return auth.Credential{BaseURL: base, Kind: auth.KindToken, AccessToken: t}, originEnv, true, nil
 	}
-	opts := append([]capsule.Option{
+	st, err := o.store()
+	if err != nil {
+		return auth.Credential{}, "", false, err
+	}
+	cred, ok, err = st.Get(base)
+	if err != nil || !ok {
+		return auth.Credential{}, "", false, err
+	}
+	return cred, originStore, true, nil
+}
+
+// token is the access token the command will use ("" when none), for
+// callers that only hash it (the journal's account identity).
+func (o *accountOptions) token() string {
+	c, _, _, _ := o.credential()
+	return c.AccessToken
+}
+
+// newClient builds a client from the flags, CAPSULE_TOKEN or the stored
+// credentials. A missing token or a bad URL is a usage error; the token
+// itself is never echoed.
+func (o *accountOptions) newClient(extra ...capsule.Option) (*capsule.Client, error) {
+	cred, _, ok, err := o.credential()
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, usageError(errNoToken(o.resolvedBaseURL()))
+	}
+	opts := []capsule.Option{
 		capsule.WithBaseURL(o.resolvedBaseURL()),
-		capsule.WithToken(token),
 		capsule.WithUserAgent("capsule-etl/" + Version),
-	}, extra...)
-	c, err := capsule.NewClient(opts...)
+	}
+	if cred.Kind == auth.KindOAuth {
+		st, err := o.store()
+		if err != nil {
+			return nil, err
+		}
+		// The source outlives this call: refreshes must not be cancelled
+		// with a command's context half-way through saving.
+		ts, err := st.TokenSource(context.Background(), cred)
+		if err != nil {
+			return nil, usageError(err)
+		}
+		opts = append(opts, capsule.WithTokenSource(ts))
+	} else {
+		opts = append(opts, capsule.WithToken(cred.AccessToken))
+	}
+	c, err := capsule.NewClient(append(opts, extra...)...)
 	if err != nil {
 		return nil, usageError(fmt.Errorf("--base-url: %w", err))
 	}

@@ -59,7 +59,8 @@ The state advances only after the output is complete. --since TIME (RFC 3339 or
 YYYY-MM-DD) exports changes after a fixed time instead.
 
 The output is written under a temporary name and renamed when complete, so it
-never appears half-written. Exit status: 0 done, 1 failed, 2 invalid usage (or the
+never appears half-written (a kill -9 during the final write can leave a hidden
+.NAME.tmp-* file beside it, safe to delete). Exit status: 0 done, 1 failed, 2 invalid usage (or the
 output exists: add --overwrite), 130 interrupted (nothing written, state unchanged).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -71,7 +72,7 @@ output exists: add --overwrite), 130 interrupted (nothing written, state unchang
 	f.StringVar(&opts.Record, "record", "", "with --mapping: the mapping record to export (default: the first person, else the richest)")
 	f.StringVar(&opts.Entity, "entity", "", "parties, opportunities, kases, entries or tasks (.xlsx: a comma list or all)")
 	f.StringVarP(&opts.Output, "output", "o", "", "the file to write (.csv .xlsx .parquet .jsonl), - for CSV on stdout")
-	f.StringVar(&opts.Since, "since", "", "only records changed after this time (RFC 3339 or YYYY-MM-DD)")
+	f.StringVar(&opts.Since, "since", "", "only records changed after this time, less --overlap (RFC 3339 or YYYY-MM-DD)")
 	f.BoolVar(&opts.Incremental, "incremental", false, "export the changes since the previous run recorded in --state")
 	f.StringVar(&opts.State, "state", "", "with --incremental: the state file (JSON, created on the first run)")
 	f.DurationVar(&opts.Overlap, "overlap", pipeline.DefaultOverlap, "re-read window below the cursor for late or same-second changes (records are not repeated)")

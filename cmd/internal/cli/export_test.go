@@ -162,3 +162,17 @@ func TestExportProgressLogLines(t *testing.T) {
 		t.Errorf("log lines = %q", buf.String())
 	}
 }
+
+func TestExportCommandWorkbookAll(t *testing.T) {
+	url := exportSandbox(t)
+	out := filepath.Join(t.TempDir(), "capsule.xlsx")
+	code, _, errOut := runCLI(t, "export", "--entity", "all", "-o", out, "--include-deleted", "--base-url", url)
+	if code != ExitOK {
+		t.Fatalf("code %d: %s", code, errOut)
+	}
+	for _, want := range []string{"parties 2", "opportunities 0", "kases 0", "entries 0", "tasks 0", "deleted records in " + strings.TrimSuffix(out, ".xlsx") + ".deleted.xlsx"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("summary %q lacks %q", errOut, want)
+		}
+	}
+}

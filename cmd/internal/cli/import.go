@@ -115,7 +115,7 @@ func runImport(ctx context.Context, o *importOptions, inputs, args []string, str
 			return err
 		}
 		cfg.Client = c
-		cfg.Account = journal.Account{BaseURL: o.account.resolvedBaseURL(), Token: o.account.getenv(envToken)}
+		cfg.Account = journal.Account{BaseURL: o.account.resolvedBaseURL(), Token: o.account.token()}
 	}
 	// The plan's counts and the time it takes, before anything is written.
 	cfg.PlanSummary = streams.ErrOut

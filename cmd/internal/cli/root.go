@@ -56,8 +56,8 @@ Capsule CRM, in both directions, driven by declarative YAML mappings.
 Start with the built-in sandbox (no account needed):
   capsule-etl demo
 
-Against a real account, set CAPSULE_TOKEN to a personal access token
-(Capsule: My Preferences > API Authentication Tokens).`,
+Against a real account, run 'capsule-etl auth login' with a personal access
+token (Capsule: My Preferences > API Authentication Tokens), or set CAPSULE_TOKEN.`,
 		Version:       Version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -82,6 +82,9 @@ Against a real account, set CAPSULE_TOKEN to a personal access token
 		newAPICmd(streams),
 		newSandboxCmd(streams),
 		newImportCmd(streams),
+		newPreviewCmd(streams),
+		newAuthCmd(streams),
+		newRunsCmd(streams),
 		newExportCmd(streams),
 	)
 	return root

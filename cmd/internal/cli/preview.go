@@ -1,0 +1,236 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"unicode/utf8"
+
+	"github.com/capsule-etl/capsule-etl/formats"
+	"github.com/capsule-etl/capsule-etl/formats/files"
+	"github.com/spf13/cobra"
+)
+
+// Preview defaults.
+const (
+	defaultPreviewRows = 10
+	inferSampleRows    = 1000 // rows looked at to infer column types
+	previewCellWidth   = 40
+)
+
+type previewOptions struct {
+	File      string
+	Sheet     string
+	HeaderRow int
+	Rows      int
+	JSON      bool
+	Encoding  string
+	Delimiter string
+}
+
+func newPreviewCmd(streams *IO) *cobra.Command {
+	opts := previewOptions{Rows: defaultPreviewRows}
+	cmd := &cobra.Command{
+		Use:   "preview FILE",
+		Short: "Show how a data file is read: format, columns, types and first rows",
+		Long: `preview shows how capsule-etl reads a CSV, XLSX, Parquet or JSON Lines file: the
+detected format, encoding, delimiter, sheets and header row, each column with its
+inferred type, and the first rows. Use it before writing a mapping.`,
+		Example: `  capsule-etl preview contacts.csv
+  capsule-etl preview export.xlsx --sheet People --header-row 3
+  capsule-etl preview data.parquet --rows 5 --json`,
+		Args: func(c *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usageError(fmt.Errorf("preview needs exactly one FILE, got %d\nRun 'capsule-etl preview --help' for usage", len(args)))
+			}
+			return nil
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			opts.File = args[0]
+			return runPreview(c.Context(), opts, streams)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.Sheet, "sheet", "", "XLSX sheet name or 1-based position (default the first)")
+	f.IntVar(&opts.HeaderRow, "header-row", 0, "spreadsheet row of the column names (default: detected)")
+	f.IntVar(&opts.Rows, "rows", defaultPreviewRows, "number of rows to show")
+	f.BoolVar(&opts.JSON, "json", false, "print JSON for machines")
+	f.StringVar(&opts.Encoding, "encoding", "", "CSV encoding: utf-8, utf-16le, utf-16be, windows-1252 (default: detected)")
+	f.StringVar(&opts.Delimiter, "delimiter", "", `CSV delimiter: "," ";" "|" or tab (default: detected)`)
+	return cmd
+}
+
+type previewColumn struct {
+	Name string `json:"name"`
+	Type string `json:"type"`
+}
+
+type previewResult struct {
+	File      string          `json:"file"`
+	Format    string          `json:"format"`
+	Encoding  string          `json:"encoding,omitempty"`
+	Delimiter string          `json:"delimiter,omitempty"`
+	Sheet     string          `json:"sheet,omitempty"`
+	Sheets    []string        `json:"sheets,omitempty"`
+	HeaderRow int             `json:"headerRow,omitempty"`
+	Columns   []previewColumn `json:"columns"`
+	Rows      [][]any         `json:"rows"`
+	RowNums   []int           `json:"rowNumbers"`
+	Sampled   int             `json:"sampledRows"`
+	values    [][]formats.Value
+}
+
+func runPreview(ctx context.Context, opts previewOptions, streams *IO) error {
+	if opts.Rows < 0 {
+		return usageError(errors.New("--rows must be 0 or more"))
+	}
+	r, err := files.Open(opts.File, files.Options{Sheet: opts.Sheet, HeaderRow: opts.HeaderRow,
+		Encoding: opts.Encoding, Delimiter: opts.Delimiter, Stdin: streams.In})
+	if err != nil {
+		return usageError(previewHint(err))
+	}
+	defer r.Close()
+	res, err := samplePreview(ctx, r, opts)
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return usageError(previewHint(err))
+	}
+	if opts.JSON {
+		enc := json.NewEncoder(streams.Out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(res)
+	}
+	return printPreview(streams.Out, res)
+}
+
+// samplePreview reads up to inferSampleRows rows to infer column types and
+// keeps the first opts.Rows of them to show.
+func samplePreview(ctx context.Context, r formats.Reader, opts previewOptions) (*previewResult, error) {
+	info := files.InfoOf(r)
+	res := &previewResult{File: opts.File, Format: info.Format, Encoding: info.Encoding, Delimiter: info.Delimiter,
+		Sheet: info.Sheet, Sheets: info.Sheets, HeaderRow: info.HeaderRow, Rows: [][]any{}, RowNums: []int{}}
+	names := r.Header().Names()
+	inf := make([]formats.Inference, len(names))
+	for res.Sampled < max(inferSampleRows, opts.Rows) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		res.Sampled++
+		typed := make([]formats.Value, len(rec.Values))
+		for i, v := range rec.Values {
+			if v.Kind() == formats.String {
+				v = formats.Infer(v.Text()) // CSV cells are text: show what they look like
+			}
+			typed[i] = v
+			inf[i].Add(v)
+		}
+		if len(res.Rows) < opts.Rows {
+			row := make([]any, len(typed))
+			for i, v := range typed {
+				row[i] = v.JSON()
+			}
+			res.Rows = append(res.Rows, row)
+			res.RowNums = append(res.RowNums, rec.Pos.Row)
+			res.values = append(res.values, typed)
+		}
+	}
+	for i, n := range names {
+		k := inf[i].Kind()
+		if k == formats.Null && i < len(info.Columns) {
+			k = info.Columns[i]
+		}
+		res.Columns = append(res.Columns, previewColumn{Name: n, Type: k.String()})
+	}
+	return res, nil
+}
+
+func printPreview(out io.Writer, res *previewResult) error {
+	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "File:\t%s\n", res.File)
+	fmt.Fprintf(tw, "Format:\t%s\n", res.Format)
+	if res.Encoding != "" {
+		fmt.Fprintf(tw, "Encoding:\t%s\n", res.Encoding)
+	}
+	if res.Delimiter != "" {
+		fmt.Fprintf(tw, "Delimiter:\t%s\n", strconv.Quote(res.Delimiter))
+	}
+	if len(res.Sheets) > 0 {
+		quoted := make([]string, len(res.Sheets))
+		for i, s := range res.Sheets {
+			quoted[i] = strconv.Quote(s)
+		}
+		fmt.Fprintf(tw, "Sheets:\t%s (reading %q)\n", strings.Join(quoted, ", "), res.Sheet)
+	}
+	if res.HeaderRow > 0 && res.Format != "parquet" && res.Format != "jsonl" {
+		fmt.Fprintf(tw, "Header row:\t%d\n", res.HeaderRow)
+	}
+	fmt.Fprintf(tw, "Columns:\t%d (types inferred from %d rows)\n", len(res.Columns), res.Sampled)
+	for _, c := range res.Columns {
+		fmt.Fprintf(tw, "  %s\t%s\n", c.Name, c.Type)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "\nFirst %d rows:\n", len(res.values))
+	tw = tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprint(tw, "row")
+	for _, c := range res.Columns {
+		fmt.Fprintf(tw, "\t%s", cellText(c.Name))
+	}
+	fmt.Fprintln(tw)
+	for i, row := range res.values {
+		fmt.Fprint(tw, res.RowNums[i])
+		for _, v := range row {
+			fmt.Fprintf(tw, "\t%s", cellText(v.Text()))
+		}
+		fmt.Fprintln(tw)
+	}
+	return tw.Flush()
+}
+
+// cellText keeps a table cell on one line and narrow enough to read.
+func cellText(s string) string {
+	s = strings.NewReplacer("\r\n", "⏎", "\n", "⏎", "\r", "⏎", "\t", " ").Replace(s)
+	if utf8.RuneCountInString(s) > previewCellWidth {
+		rs := []rune(s)
+		s = string(rs[:previewCellWidth-1]) + "…"
+	}
+	return s
+}
+
+// previewHint adds what to try next to a read error.
+func previewHint(err error) error {
+	var hint string
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		hint = "check the path"
+	case errors.Is(err, files.ErrUnknownFormat):
+		hint = "rename the file with its real extension"
+	case errors.Is(err, formats.ErrRaggedRow):
+		hint = "fix the row in the file, or check the detected delimiter (--delimiter)"
+	case errors.Is(err, formats.ErrBlankHeader), errors.Is(err, formats.ErrDuplicateHeader):
+		hint = "fix the header, or point at the right row with --header-row"
+	default:
+		var pe *formats.ParseError
+		if !errors.As(err, &pe) {
+			return err
+		}
+		hint = "check the file; for CSV try --encoding or --delimiter, for XLSX --sheet or --header-row"
+	}
+	return fmt.Errorf("%w\nhint: %s", err, hint)
+}

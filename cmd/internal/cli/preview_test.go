@@ -1,0 +1,104 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/capsule-etl/capsule-etl/formats"
+	"github.com/capsule-etl/capsule-etl/formats/xlsxfile"
+)
+
+func writePreviewFixtures(t *testing.T) (csvPath, xlsxPath, raggedPath string) {
+	t.Helper()
+	dir := t.TempDir()
+	csvPath = filepath.Join(dir, "people.csv")
+	os.WriteFile(csvPath, []byte("name;age;joined\nZoë;42;2024-01-02\nAl;7;2023-12-31\n"), 0o644)
+	raggedPath = filepath.Join(dir, "ragged.csv")
+	os.WriteFile(raggedPath, []byte("a,b,c\n1,2,3\n4,5\n"), 0o644)
+	xlsxPath = filepath.Join(dir, "book.xlsx")
+	wb, err := xlsxfile.NewWorkbook(xlsxPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	people, _ := wb.AddSheet("People", []string{"name", "born"})
+	people.Write([]formats.Value{formats.StringValue("Zoë"), formats.DateValue(time.Date(1990, 5, 17, 0, 0, 0, 0, time.UTC))})
+	deals, _ := wb.AddSheet("Deals", []string{"deal", "value"})
+	deals.Write([]formats.Value{formats.StringValue("Big"), formats.FloatValue(1500.5)})
+	if err := wb.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return csvPath, xlsxPath, raggedPath
+}
+
+func TestPreview(t *testing.T) {
+	csvPath, xlsxPath, ragged := writePreviewFixtures(t)
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		wantOut  []string
+		wantErr  []string
+	}{
+		{"csv table", []string{"preview", csvPath}, ExitOK,
+			[]string{"Format:      csv", `Delimiter:   ";"`, "age         int", "joined      date", "Zoë", "2023-12-31"}, nil},
+		{"row limit", []string{"preview", csvPath, "--rows", "1"}, ExitOK, []string{"First 1 rows:"}, nil},
+		{"xlsx second sheet by name", []string{"preview", xlsxPath, "--sheet", "Deals"}, ExitOK,
+			[]string{`Sheets:      "People", "Deals" (reading "Deals")`, "value       float", "1500.5"}, nil},
+		{"xlsx dates", []string{"preview", xlsxPath}, ExitOK, []string{"born        date", "1990-05-17"}, nil},
+		{"missing sheet names the sheets", []string{"preview", xlsxPath, "--sheet", "Nope"}, ExitUsage, nil,
+			[]string{`sheet not found: "Nope"; the workbook has "People", "Deals"`, "hint:"}},
+		{"ragged row", []string{"preview", ragged}, ExitUsage, nil, []string{"ragged.csv, row 3", "hint:"}},
+		{"missing file", []string{"preview", "nope.csv"}, ExitUsage, nil, []string{"nope.csv", "check the path"}},
+		{"unknown extension", []string{"preview", "x.doc"}, ExitUsage, nil, []string{"unknown file format"}},
+		{"no file", []string{"preview"}, ExitUsage, nil, []string{"exactly one FILE"}},
+		{"bad encoding", []string{"preview", csvPath, "--encoding", "ebcdic"}, ExitUsage, nil, []string{"unknown encoding"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := runCLI(t, tt.args...)
+			if code != tt.wantCode {
+				t.Fatalf("exit = %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tt.wantCode, out, errOut)
+			}
+			flat := squash(out) // column alignment depends on widths: compare words
+			for _, w := range tt.wantOut {
+				if !strings.Contains(flat, squash(w)) {
+					t.Errorf("stdout lacks %q:\n%s", w, out)
+				}
+			}
+			for _, w := range tt.wantErr {
+				if !strings.Contains(errOut, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, errOut)
+				}
+			}
+		})
+	}
+}
+
+func squash(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func TestPreviewJSON(t *testing.T) {
+	_, xlsxPath, _ := writePreviewFixtures(t)
+	code, out, errOut := runCLI(t, "preview", xlsxPath, "--json")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var got struct {
+		Format  string
+		Sheets  []string
+		Columns []struct{ Name, Type string }
+		Rows    [][]any
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	if got.Format != "xlsx" || len(got.Sheets) != 2 || len(got.Columns) != 2 || got.Columns[1].Type != "date" {
+		t.Fatalf("unexpected preview: %+v", got)
+	}
+	if len(got.Rows) != 1 || got.Rows[0][0] != "Zoë" || got.Rows[0][1] != "1990-05-17" {
+		t.Fatalf("rows = %v, want [[Zoë 1990-05-17]]", got.Rows)
+	}
+}

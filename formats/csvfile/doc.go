@@ -1,0 +1,30 @@
+// Package csvfile reads and writes delimited text (.csv, .tsv, .txt, and
+// their .gz forms) with encoding/csv; gocsv, and its global settings, are
+// used only here (Unmarshal into tagged structs).
+//
+// Reading (Open, NewReader with Options): the encoding is detected from a
+// BOM, NUL-byte patterns (UTF-16 without BOM) and UTF-8 validity, else
+// Windows-1252; the delimiter is the one of , ; tab | that splits the first
+// lines into the most consistent columns. WithEncoding and WithDelimiter
+// override them; Info reports what was used. Cells are String values and an
+// empty cell is Null: types are not guessed here (formats.Infer does that
+// for preview).
+//
+// Rows: row numbers count records (a quoted newline does not start a new
+// row), the header being row WithHeaderRow (default 1). A row with fewer
+// cells than the header is a ParseError (ErrRaggedRow) naming the first
+// missing column, unless WithPadShortRows, which reads the missing cells as
+// Null. Extra cells that are blank are ignored (spreadsheet exports leave
+// trailing delimiters); an extra cell with a value is a ParseError. Blank
+// or duplicate (case-insensitive) header names are ParseErrors, except blank
+// names at the end of the header, which are dropped. A bare quote is an
+// error unless WithLazyQuotes.
+//
+// Limits: one record may not exceed WithMaxRecordBytes (default 4 MiB, so a
+// missing closing quote fails fast with ErrRecordTooLarge); .gz input may
+// not inflate past WithMaxDecompressedBytes (default 16 GiB, ErrTooLarge).
+//
+// Writing (Create, NewWriter): RFC 4180 text, comma by default; String
+// values that start with = + - @ tab or CR get a leading ' unless
+// WithoutFormulaGuard. Create writes atomically; .gz paths are compressed.
+package csvfile
