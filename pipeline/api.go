@@ -16,6 +16,7 @@ import (
 type api struct {
 	c        *capsule.Client
 	requests atomic.Int64
+	reads    atomic.Int64 // GETs (the journal counts writes itself)
 }
 
 // getPages calls fn with each item of the list key of every page of path,
@@ -32,6 +33,7 @@ func (a *api) getPages(ctx context.Context, path string, q url.Values, key strin
 		}
 		var page map[string]json.RawMessage
 		a.requests.Add(1)
+		a.reads.Add(1)
 		resp, err := a.c.Do(ctx, req, &page)
 		if err != nil {
 			return fmt.Errorf("listing %s: %w", path, err)
@@ -59,6 +61,7 @@ func (a *api) get(ctx context.Context, path string, v any) error {
 		return err
 	}
 	a.requests.Add(1)
+	a.reads.Add(1)
 	_, err = a.c.Do(ctx, req, v)
 	return err
 }

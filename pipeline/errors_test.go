@@ -3,6 +3,7 @@ package pipeline_test
 import (
 	"errors"
 	"io"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -104,7 +105,7 @@ func TestRefusedRowsGoToTheErrorsFileAndReimport(t *testing.T) {
 	// Fix the refused row in the errors file and import that file as it is.
 	got[0][3] = ""
 	got[1][0] = "Delta Ltd"
-	fixed := writeCSV(t, dir, "orgs.errors.fixed.csv", h, got)
+	fixed := writeCSV(t, dir, "orgs.errors.csv", h, got) // fixed in place
 	res, err = pipeline.Import(ctx, e.config(t, dealMapping, fixed))
 	if err != nil {
 		t.Fatalf("re-import: %v", err)
@@ -114,6 +115,9 @@ func TestRefusedRowsGoToTheErrorsFileAndReimport(t *testing.T) {
 	}
 	if st := e.srv.Stats(); st.Records["parties"] != 4 || st.Records["opportunities"] != 3 || st.Records["entries"] != 3 {
 		t.Fatalf("records %v after the re-import", st.Records)
+	}
+	if res.JournalFile != filepath.Join(dir, "orgs.csv.capsule-etl.db") {
+		t.Fatalf("the errors file was imported with journal %s, not the original's", res.JournalFile)
 	}
 	// And again: nothing new.
 	before := e.srv.Stats()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -11,8 +12,22 @@ import (
 	"github.com/capsule-etl/capsule-etl/pipeline/journal"
 )
 
-// DefaultJournalPath is <input>.capsule-etl.db.
-func DefaultJournalPath(input string) string { return input + ".capsule-etl.db" }
+// DefaultJournalPath is <input>.capsule-etl.db, except for an errors file
+// (<name>.errors.<ext>) beside the journal of its original input
+// (<name>.<ext>.capsule-etl.db): the fixed rows are imported with the
+// memory of the run that rejected them.
+func DefaultJournalPath(input string) string {
+	dir, base := filepath.Split(input)
+	if strings.Contains(base, ".errors.") {
+		orig := filepath.Join(dir, strings.Replace(base, ".errors.", ".", 1)) + journalSuffix
+		if _, err := os.Stat(orig); err == nil {
+			return orig
+		}
+	}
+	return input + journalSuffix
+}
+
+const journalSuffix = ".capsule-etl.db"
 
 // Import reads, plans and (unless a dry run) writes the inputs. Every
 // input row ends with an outcome per record of the mapping. Errors:
@@ -116,6 +131,12 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 				return nil, err
 			}
 			res.RunID = run.ID
+			defer func() {
+				// Reads count against the same budget: record them for `runs show`.
+				rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+				defer cancel()
+				_ = run.AddRequests(rctx, int(a.reads.Load()))
+			}()
 			// In-doubt writes of an interrupted attempt are settled before
 			// anything else, so nothing is sent twice.
 			doubt, err := run.InDoubt(ctx)

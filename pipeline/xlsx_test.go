@@ -93,6 +93,10 @@ func TestProgressLinesAndManifest(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer j.Close()
+	ri, err := j.GetRun(ctx, res.RunID)
+	if err != nil || ri.Requests != res.Requests || ri.Requests < 3 {
+		t.Fatalf("the journal counts %d requests, the run sent %d (%v)", ri.Requests, res.Requests, err)
+	}
 	items, err := j.Manifest(ctx, res.RunID)
 	if err != nil || len(items) != 1 || items[0].Action != journal.Update || !strings.Contains(string(items[0].Previous), `"jobTitle":"Buyer"`) {
 		t.Fatalf("manifest %v %+v", err, items)
