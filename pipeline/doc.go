@@ -64,6 +64,10 @@
 //     ignored, and without a source key column the row key is taken from
 //     _file/_row, so it stays that of the original row.
 //
+// Reference data checks also coerce custom field values to the kind
+// Capsule expects (numbers, booleans, a list option's spelling) or reject
+// the row naming the field. CreateFields creates missing definitions.
+//
 // Every op of every row ends in Result.Entities / Result.Total (created,
 // updated, unchanged, skipped, rejected; InDoubt/Pending when stopped).
 //
@@ -73,7 +77,8 @@
 // interrupted (journal consistent; run again to resume). Rejected rows are
 // not an error: see Result.RejectedRows and Result.ErrorsFile.
 //
-// Journal: DefaultJournalPath(first input) unless JournalPath. The run
+// Journal: DefaultJournalPath(first input) unless JournalPath (an errors
+// file X.errors.csv uses X.csv's journal when it exists). The run
 // fingerprint is the inputs' content, the mapping's content and the
 // account; an unfinished run with another fingerprint is refused unless
 // Abandon. Source key -> Capsule id memory and the index live per account
