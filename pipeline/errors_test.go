@@ -1,6 +1,7 @@
 package pipeline_test
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"path/filepath"
@@ -106,9 +107,21 @@ func TestRefusedRowsGoToTheErrorsFileAndReimport(t *testing.T) {
 	got[0][3] = ""
 	got[1][0] = "Delta Ltd"
 	fixed := writeCSV(t, dir, "orgs.errors.csv", h, got) // fixed in place
-	res, err = pipeline.Import(ctx, e.config(t, dealMapping, fixed))
+	var plan bytes.Buffer
+	cfg := e.config(t, dealMapping, fixed)
+	cfg.Plan = &plan
+	res, err = pipeline.Import(ctx, cfg)
 	if err != nil {
 		t.Fatalf("re-import: %v", err)
+	}
+	// Without a key column, _file and _row keep the rows' keys those of
+	// the original rows.
+	keys := map[string]bool{}
+	for _, l := range planLines(t, plan.Bytes()) {
+		keys[l.Source.Key] = true
+	}
+	if !keys["deal/orgs.csv#3"] || !keys["note/orgs.csv#5"] {
+		t.Fatalf("source keys of the re-import: %v", keys)
 	}
 	if res.RejectedRows != 0 || res.Total.Created != 5 {
 		t.Fatalf("re-import totals %+v", res.Total)
