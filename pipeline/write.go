@@ -152,6 +152,11 @@ func (w *writer) writeLevel(ctx context.Context, lvl []*planOp) error {
 					if err := w.send(gctx, o); err != nil {
 						return err
 					}
+					if w.stateOf(o) == journal.Sending {
+						// In doubt: the rest of the chain waits for the
+						// reconciliation, so updates never overtake it.
+						break
+					}
 				}
 			}
 			return nil
@@ -244,6 +249,12 @@ func (w *writer) unsend(o *planOp) {
 	if err := w.run.MarkPending(ctx, o.jid); err == nil {
 		w.setState(o, journal.Pending, "")
 	}
+}
+
+func (w *writer) stateOf(o *planOp) journal.State {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return o.state
 }
 
 func (w *writer) setState(o *planOp, s journal.State, msg string) {
