@@ -81,6 +81,7 @@ token (Capsule: My Preferences > API Authentication Tokens), or set CAPSULE_TOKE
 		newInitCmd(streams),
 		newAPICmd(streams),
 		newSandboxCmd(streams),
+		newImportCmd(streams),
 		newPreviewCmd(streams),
 		newAuthCmd(streams),
 		newRunsCmd(streams),
