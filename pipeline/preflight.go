@@ -106,10 +106,12 @@ func preflight(ctx context.Context, a *api, need *needs, createFields, dry bool)
 	for _, l := range []struct {
 		kind mappings.RefKind
 		path string
+		key  string // the list's wrapper key in the response
 		into map[string]string
-	}{{mappings.RefTeam, "teams", rd.teams}, {mappings.RefLostReason, "lostreasons", rd.lostReason}, {mappings.RefCategory, "categories", rd.categories}} {
+	}{{mappings.RefTeam, "teams", "teams", rd.teams}, {mappings.RefLostReason, "lostreasons", "lostReasons", rd.lostReason},
+		{mappings.RefCategory, "categories", "categories", rd.categories}} {
 		if need.refs[l.kind] {
-			if err := list(l.path, l.path, func(n named) { l.into[normText(n.Name)] = n.ID.String() }); err != nil {
+			if err := list(l.path, l.key, func(n named) { l.into[normText(n.Name)] = n.ID.String() }); err != nil {
 				return nil, nil, err
 			}
 		}

@@ -249,11 +249,16 @@ func (d *demo) rerun() error {
 	return nil
 }
 
-// reimport imports the exported files without a mapping (the export's
-// layout carries the Capsule ids): every record is found unchanged.
+// demoReimported are the exports imported back. Notes and tasks are not:
+// the importer matches them by id only through the index of parties,
+// opportunities and kases, so a re-import would create them again.
+var demoReimported = []string{"parties", "opportunities"}
+
+// reimport imports exported files without a mapping (the export's layout
+// carries the Capsule ids): every record is found unchanged.
 func (d *demo) reimport() error {
 	before := d.srv.Server.Stats()
-	for _, e := range demoEntities {
+	for _, e := range demoReimported {
 		path, _ := d.exportPath(e, ".csv")
 		if _, err := d.run(ExitOK, nil, "import", path); err != nil {
 			return err

@@ -200,14 +200,6 @@ func TestREADMECommands(t *testing.T) {
 		} else {
 			code = Run(env, args, streams)
 		}
-		// TEMPORARY until import and export land on main (issues 6 and 7):
-		// their README examples are allowed to be unknown commands. Removed
-		// at the merge that brings them.
-		// (runs needs the journals the imports write.)
-		if code == ExitUsage && !commandExists("import") && (args[0] == "import" || args[0] == "export" || args[0] == "runs") {
-			t.Logf("README.md:%d: %s: not built yet", c.line, args[0])
-			continue
-		}
 		if code != c.want {
 			t.Errorf("README.md:%d: %s\nexit %d, the README says %d\nstdout:\n%s\nstderr:\n%s",
 				c.line, c.text, code, c.want, clip(out.String()), clip(errOut.String()))
@@ -253,10 +245,4 @@ func clip(s string) string {
 		return s[:head] + "\n[...]\n" + s[len(s)-tail:]
 	}
 	return s
-}
-
-// commandExists is part of the TEMPORARY allowance above.
-func commandExists(name string) bool {
-	c, _, err := newRootCmd(&IO{}).Find([]string{name})
-	return err == nil && c.Name() == name
 }
