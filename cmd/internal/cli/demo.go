@@ -144,6 +144,24 @@ func (d *demo) run(want int, show func(string) bool, args ...string) (string, er
 	return out.String(), nil
 }
 
+// from shows the lines from the first one starting with prefix; until
+// shows those before it. Errors (lines starting "capsule-etl:") always show.
+func from(prefix string) func(string) bool {
+	on := false
+	return func(line string) bool {
+		on = on || strings.HasPrefix(line, prefix)
+		return on || strings.HasPrefix(line, "capsule-etl: ") && !strings.Contains(line, "ETA")
+	}
+}
+
+func until(prefix string) func(string) bool {
+	on := true
+	return func(line string) bool {
+		on = on && !strings.HasPrefix(line, prefix)
+		return on || strings.HasPrefix(line, "capsule-etl: ")
+	}
+}
+
 // quoteArgs quotes arguments with spaces so a shown command can be pasted.
 func quoteArgs(args []string) []string {
 	q := make([]string, len(args))
@@ -197,14 +215,16 @@ func (d *demo) dryRun() error {
 			want = ExitRejected
 		}
 		args := []string{"import", "--dry-run", "--mapping", d.path(s.Mapping), "--plan", filepath.Join(plans, s.Name+".plan.jsonl"), d.path(s.Input)}
-		if _, err := d.run(want, nil, args...); err != nil {
+		if _, err := d.run(want, until("summary"), args...); err != nil {
 			return err
 		}
 	}
 	if st := d.srv.Server.Stats(); st.Requests["POST"]+st.Requests["PUT"]+st.Requests["DELETE"] != 0 {
 		return fmt.Errorf("the dry runs wrote to the sandbox: %v", st.Requests)
 	}
-	fmt.Fprintf(d.out, "\nThe dry runs sent %d reads and no writes; the plans are in %s/.\n", d.srv.Server.Stats().Requests["GET"], plans)
+	fmt.Fprintf(d.out, "\nThe dry runs sent %d reads and no writes; the plans are in %s/.\n"+
+		"Each plan is made against the account as it is now (empty), so a company that is in several files\n"+
+		"is a create in each plan; the imports below create it once and match it afterwards.\n", d.srv.Server.Stats().Requests["GET"], plans)
 	return nil
 }
 
@@ -214,7 +234,7 @@ func (d *demo) importAll() error {
 		if s.Broken {
 			want = ExitRejected
 		}
-		if _, err := d.run(want, nil, "import", "--mapping", d.path(s.Mapping), d.path(s.Input)); err != nil {
+		if _, err := d.run(want, from("summary"), "import", "--mapping", d.path(s.Mapping), d.path(s.Input)); err != nil {
 			return err
 		}
 		if s.Broken {
@@ -234,7 +254,7 @@ func (d *demo) rerun() error {
 	if !ok {
 		return errors.New("the hubspot-contacts sample is missing")
 	}
-	if _, err := d.run(ExitOK, nil, "import", "--mapping", d.path(s.Mapping), d.path(s.Input)); err != nil {
+	if _, err := d.run(ExitOK, from("summary"), "import", "--mapping", d.path(s.Mapping), d.path(s.Input)); err != nil {
 		return err
 	}
 	after := d.srv.Server.Stats()
@@ -260,7 +280,7 @@ func (d *demo) reimport() error {
 	before := d.srv.Server.Stats()
 	for _, e := range demoReimported {
 		path, _ := d.exportPath(e, ".csv")
-		if _, err := d.run(ExitOK, nil, "import", path); err != nil {
+		if _, err := d.run(ExitOK, from("summary"), "import", path); err != nil {
 			return err
 		}
 	}
