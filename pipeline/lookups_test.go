@@ -56,3 +56,45 @@ records:
 		})
 	}
 }
+
+// TestSkippedMatchStillLinks: a record with on_match: skip that matches a
+// record created by an earlier row of the same input is not written again,
+// but the records of its row still link to it.
+func TestSkippedMatchStillLinks(t *testing.T) {
+	const mapping = `version: 1
+source: {key: ID}
+records:
+  company:
+    entity: organisation
+    match: [name]
+    on_match: skip
+    fields: {name: Company}
+  person:
+    entity: person
+    fields:
+      firstName: First
+      lastName: Last
+      organisation: {record: company}
+`
+	e := newEnv(t)
+	in := writeCSV(t, t.TempDir(), "people.csv", []string{"ID", "Company", "First", "Last"},
+		[][]string{{"1", "Acme", "Ann", "Lee"}, {"2", "Acme", "Bob", "Ray"}})
+	if _, err := pipeline.Import(ctxT(t), e.config(t, mapping, in)); err != nil {
+		t.Fatal(err)
+	}
+	var orgID any
+	linked := 0
+	for _, p := range e.list(t, "parties") {
+		switch p["type"] {
+		case "organisation":
+			orgID = p["id"]
+		case "person":
+			if o, ok := p["organisation"].(map[string]any); ok && o["id"] != nil {
+				linked++
+			}
+		}
+	}
+	if orgID == nil || linked != 2 {
+		t.Fatalf("organisation %v, %d of 2 people linked to it", orgID, linked)
+	}
+}

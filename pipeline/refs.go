@@ -20,9 +20,10 @@ func (pl *planner) resolveRefs(p *planOp, op *mappings.Op, row []*planOp) bool {
 				}
 			}
 			switch {
-			case t == nil || (t.action == journal.Skip && t.resolvedID() == ""):
+			case t == nil || (t.action == journal.Skip && t.resolvedID() == "" && t.targetOp == nil):
 				// The referred record is not written for this row: leave the
-				// link out rather than guess.
+				// link out rather than guess. (A record skipped because it
+				// matches one planned by an earlier row is linked to that one.)
 			case t.action == journal.Reject:
 				p.reject(ref.Field, "depends on record %q of row %d which was rejected (%s)", ref.Record, t.row, t.reason)
 				return false
