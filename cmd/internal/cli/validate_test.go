@@ -90,3 +90,51 @@ func TestValidateExamples(t *testing.T) {
 		})
 	}
 }
+
+// TestInitReadsFilesAsPeopleHaveThem drafts mappings for files saved by
+// Excel on Windows and similar, and checks each draft validates against
+// its file with the source settings it wrote.
+func TestInitReadsFilesAsPeopleHaveThem(t *testing.T) {
+	dir := t.TempDir()
+	cp1252 := "Kundenliste Export 2026;;;;\r\n;;;;\r\nVorname;Nachname ; E-Mail;Telefon;Umsatz;;\r\nJ\xfcrgen;Gro\xdf;j@beispiel.example;030 1234567;1.234,56 \x80;;\r\n"
+	tests := []struct {
+		name     string
+		file     string
+		content  string
+		args     []string
+		wantCode int
+		want     []string
+	}{
+		{"windows-1252 with title rows", "kunden.csv", cp1252, nil, ExitOK,
+			[]string{"header_row: 3", "phone_region: DE", "locale: de", "emailAddresses: [{address: E-Mail"}},
+		{"header row given", "kunden2.csv", cp1252, []string{"--header-row", "3", "--encoding", "windows-1252", "--delimiter", ";"}, ExitOK,
+			[]string{"header_row: 3", "encoding: windows-1252", `delimiter: ";"`}},
+		{"negative header row", "kunden3.csv", cp1252, []string{"--header-row", "-1"}, ExitUsage, nil},
+		{"unknown encoding", "kunden4.csv", cp1252, []string{"--encoding", "latin9"}, ExitUsage, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			input := writeFile(t, dir, tt.file, tt.content)
+			out := filepath.Join(dir, tt.file+".yaml")
+			code, _, stderr := runCLI(t, append([]string{"init", input, "-o", out}, tt.args...)...)
+			if code != tt.wantCode {
+				t.Fatalf("init: code %d, want %d: %s", code, tt.wantCode, stderr)
+			}
+			if code != ExitOK {
+				return
+			}
+			draft, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(string(draft), w) {
+					t.Errorf("draft lacks %q:\n%s", w, draft)
+				}
+			}
+			if code, stdout, stderr := runCLI(t, "validate", "--mapping", out, input); code != ExitOK {
+				t.Errorf("draft does not validate (code %d): %s%s\n%s", code, stdout, stderr, draft)
+			}
+		})
+	}
+}
