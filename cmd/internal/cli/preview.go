@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -97,18 +98,27 @@ func runPreview(ctx context.Context, opts previewOptions, streams *IO) error {
 	}
 	defer r.Close()
 	res, err := samplePreview(ctx, r, opts)
-	if err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
+	if err != nil && ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if err != nil && (res == nil || res.Sampled == 0) {
 		return usageError(previewHint(err))
 	}
+	// A bad row further down: show the rows above it, then say what is wrong
+	// (still exit 2), so one stray quote does not hide the whole file.
 	if opts.JSON {
 		enc := json.NewEncoder(streams.Out)
 		enc.SetIndent("", "  ")
-		return enc.Encode(res)
+		if perr := enc.Encode(res); perr != nil {
+			return perr
+		}
+	} else if perr := printPreview(streams.Out, res); perr != nil {
+		return perr
 	}
-	return printPreview(streams.Out, res)
+	if err != nil {
+		return usageError(previewHint(fmt.Errorf("reading stopped after %d rows: %w", res.Sampled, err)))
+	}
+	return nil
 }
 
 // samplePreview reads up to inferSampleRows rows to infer column types and
@@ -128,7 +138,8 @@ func samplePreview(ctx context.Context, r formats.Reader, opts previewOptions) (
 			break
 		}
 		if err != nil {
-			return nil, err
+			res.columns(names, inf, info)
+			return res, err
 		}
 		res.Sampled++
 		typed := make([]formats.Value, len(rec.Values))
@@ -149,6 +160,12 @@ func samplePreview(ctx context.Context, r formats.Reader, opts previewOptions) (
 			res.values = append(res.values, typed)
 		}
 	}
+	res.columns(names, inf, info)
+	return res, nil
+}
+
+// columns names the columns with the kinds inferred so far.
+func (res *previewResult) columns(names []string, inf []formats.Inference, info files.Info) {
 	for i, n := range names {
 		k := inf[i].Kind()
 		if k == formats.Null && i < len(info.Columns) {
@@ -156,7 +173,6 @@ func samplePreview(ctx context.Context, r formats.Reader, opts previewOptions) (
 		}
 		res.Columns = append(res.Columns, previewColumn{Name: n, Type: k.String()})
 	}
-	return res, nil
 }
 
 func printPreview(out io.Writer, res *previewResult) error {
@@ -223,6 +239,8 @@ func previewHint(err error) error {
 		hint = "rename the file with its real extension"
 	case errors.Is(err, formats.ErrRaggedRow):
 		hint = "fix the row in the file, or check the detected delimiter (--delimiter)"
+	case errors.Is(err, csv.ErrQuote), errors.Is(err, csv.ErrBareQuote), errors.Is(err, formats.ErrRecordTooLarge):
+		hint = "fix the quotes at that line (opening the file in a spreadsheet and saving it as CSV again writes valid quoting)"
 	case errors.Is(err, formats.ErrBlankHeader), errors.Is(err, formats.ErrDuplicateHeader):
 		hint = "fix the header, or point at the right row with --header-row"
 	default:

@@ -34,8 +34,19 @@ func writePreviewFixtures(t *testing.T) (csvPath, xlsxPath, raggedPath string) {
 	return csvPath, xlsxPath, raggedPath
 }
 
+func writeMessyFixtures(t *testing.T) (badQuote, titled string) {
+	t.Helper()
+	dir := t.TempDir()
+	badQuote = filepath.Join(dir, "quote.csv")
+	os.WriteFile(badQuote, []byte("Name,Email,Notes\nAnn,ann@x.example,ok\nBob,bob@x.example,\"open\nCarl,c@x.example,x\n"), 0o644)
+	titled = filepath.Join(dir, "titled.csv")
+	os.WriteFile(titled, []byte("Kundenliste 2026\n\nName ; Stadt\nAl;Bonn\n"), 0o644)
+	return badQuote, titled
+}
+
 func TestPreview(t *testing.T) {
 	csvPath, xlsxPath, ragged := writePreviewFixtures(t)
+	badQuote, titled := writeMessyFixtures(t)
 	tests := []struct {
 		name     string
 		args     []string
@@ -52,6 +63,9 @@ func TestPreview(t *testing.T) {
 		{"missing sheet names the sheets", []string{"preview", xlsxPath, "--sheet", "Nope"}, ExitUsage, nil,
 			[]string{`sheet not found: "Nope"; the workbook has "People", "Deals"`, "hint:"}},
 		{"ragged row", []string{"preview", ragged}, ExitUsage, nil, []string{"ragged.csv, row 3", "hint:"}},
+		{"unclosed quote shows the rows above it", []string{"preview", badQuote}, ExitUsage, []string{"Ann ann@x.example ok"},
+			[]string{"reading stopped after 1 rows", "quote.csv, row 3", "row starting on line 3 is not closed", "hint: fix the quotes"}},
+		{"title rows skipped", []string{"preview", titled}, ExitOK, []string{"Header row: 3", "Name string", "Stadt string", "4 Al Bonn"}, nil},
 		{"missing file", []string{"preview", "nope.csv"}, ExitUsage, nil, []string{"nope.csv", "check the path"}},
 		{"unknown extension", []string{"preview", "x.doc"}, ExitUsage, nil, []string{"unknown file format"}},
 		{"no file", []string{"preview"}, ExitUsage, nil, []string{"exactly one FILE"}},
