@@ -36,6 +36,10 @@ func TestValidateCommand(t *testing.T) {
 		{"column problems with input", []string{"validate", "--mapping", strings.Replace(bad, "bad", "bad2", 1), input}, ExitUsage,
 			[]string{`bad2.yaml:6:18: records.p.fields.firstName: column "Frist Name" is not in the input (did you mean "First Name"?)`}},
 		{"missing mapping flag", []string{"validate"}, ExitUsage, nil},
+		{"mapping as the argument", []string{"validate", good}, ExitOK, []string{"good.yaml is valid"}},
+		{"mapping and input as arguments", []string{"validate", input, good}, ExitOK, []string{"checked 2 rows of the input", "good.yaml is valid"}},
+		{"data file given as the mapping", []string{"validate", "--mapping", input}, ExitUsage, nil},
+		{"two inputs", []string{"validate", "--mapping", good, input, input}, ExitUsage, nil},
 		{"mapping file missing", []string{"validate", "--mapping", filepath.Join(dir, "nope.yaml")}, ExitUsage, nil},
 	}
 	writeFile(t, dir, "bad2.yaml", "version: 1\nrecords:\n  p:\n    entity: person\n    fields:\n      firstName: Frist Name\n")
@@ -136,5 +140,14 @@ func TestInitReadsFilesAsPeopleHaveThem(t *testing.T) {
 				t.Errorf("draft does not validate (code %d): %s%s\n%s", code, stdout, stderr, draft)
 			}
 		})
+	}
+}
+
+func TestValidateSaysWhenTheMappingIsADataFile(t *testing.T) {
+	dir := t.TempDir()
+	input := writeFile(t, dir, "in.csv", "First Name\nAnna\n")
+	code, out, errOut := runCLI(t, "validate", "--mapping", input)
+	if code != ExitUsage || !strings.Contains(errOut, "in.csv is a data file, not a mapping") || !strings.Contains(errOut, "capsule-etl init") {
+		t.Errorf("code %d, stdout %q, stderr %q: want exit 2 saying in.csv is a data file and how to draft a mapping", code, out, errOut)
 	}
 }
