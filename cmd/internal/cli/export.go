@@ -62,6 +62,12 @@ The output is written under a temporary name and renamed when complete, so it
 never appears half-written (a kill -9 during the final write can leave a hidden
 .NAME.tmp-* file beside it, safe to delete). Exit status: 0 done, 1 failed, 2 invalid usage (or the
 output exists: add --overwrite), 130 interrupted (nothing written, state unchanged).`,
+		Example: `  capsule-etl export --entity parties -o parties.csv
+  capsule-etl export --entity all -o capsule.xlsx
+  capsule-etl export --entity parties -o - | head
+  capsule-etl export --entity opportunities -o deals.parquet --since 2026-01-01
+  capsule-etl export --entity parties -o people.xlsx --mapping contacts.yaml --overwrite
+  capsule-etl export --entity parties -o changes.csv --incremental --state export-state.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runExport(cmd.Context(), opts, streams)
