@@ -115,7 +115,7 @@ func runExport(ctx context.Context, o *exportOptions, streams *IO) error {
 	case err != nil && ctx.Err() != nil:
 		return withCode(ExitInterrupted, fmt.Errorf("interrupted: no output written, state unchanged (%w)", err))
 	case err != nil:
-		return err
+		return reachHint(err, o.account.resolvedBaseURL())
 	}
 	printExportSummary(streams.ErrOut, sum, eo.Output)
 	return nil
