@@ -153,6 +153,7 @@ func Draft(header *formats.Header, sample []*formats.Record, opt DraftOptions) (
 	wantOrg := d.has("org") || main == "organisation"
 	wantPerson := main != "organisation" && (d.has("person") || main == "person")
 	wantDeal := main == "opportunity" || main == "project"
+	d.withDeal = wantDeal
 	if wantOrg {
 		d.org(&b, main == "organisation")
 	}
@@ -172,7 +173,8 @@ func Draft(header *formats.Header, sample []*formats.Record, opt DraftOptions) (
 }
 
 type drafter struct {
-	found  map[target]string
+	withDeal bool // the draft has an opportunity or project record
+	found    map[target]string
 	sample []*formats.Record
 	header *formats.Header
 }
@@ -304,10 +306,12 @@ func (d *drafter) person(b *strings.Builder, withOrg bool, unknown []string) {
 }
 
 // unknownInside lists unrecognised columns as commented custom fields.
-func (d *drafter) unknownInside(b *strings.Builder, unknown []string, header bool) {
+func (d *drafter) unknownInside(b *strings.Builder, _ []string, header bool) {
 	var rest []string
-	for _, u := range unknown {
-		if _, mapped := lookupHeader(u); !mapped {
+	// Every column of the header, not only the unrecognised ones: a column
+	// recognised for a record this draft does not have is listed too.
+	for _, u := range d.header.Names() {
+		if strings.TrimSpace(u) != "" && !d.used(u) {
 			rest = append(rest, u)
 		}
 	}
@@ -437,4 +441,22 @@ func atoi(s string) int {
 		n = n*10 + int(r-'0')
 	}
 	return n
+}
+
+// used reports whether the draft maps column name: recognised, the column
+// chosen for its target (a second phone column is not), and of a record the
+// draft has (a deal amount in a person draft is not), so that no column
+// disappears from the draft without a word.
+func (d *drafter) used(name string) bool {
+	t, ok := lookupHeader(name)
+	if !ok || d.found[t] != name {
+		return false
+	}
+	switch {
+	case t.record == "deal":
+		return d.withDeal
+	case t == target{"person", "name"}:
+		return d.col("person", "firstName") == "" && d.col("person", "lastName") == ""
+	}
+	return true
 }

@@ -44,6 +44,8 @@ func TestDraft(t *testing.T) {
 			[]string{"phone_region: AT         # guessed from the country column\n"}},
 		{"a Name column of organisations", []string{"Name", "Website"}, []string{"Acme", "acme.example"}, "organisation",
 			[]string{"      name: Name\n"}},
+		{"recognised columns the draft does not use are listed", []string{"First Name", "Email", "Phone", "Telefon", "Amount", "Full Name"}, nil, "",
+			[]string{"#   Amount: Amount", "#   Telefon: Telefon", "#   Full Name: Full Name", "number: Phone"}},
 		{"organisations only", []string{"Company", "Website", "Country", "Notes", "Employees"}, nil, "organisation",
 			[]string{"entity: organisation", "name: Company", "websites: [{address: Website, service: URL}]", "about: Notes", "# Columns not recognised:\n#   Employees"}},
 	}
