@@ -175,8 +175,8 @@ func Draft(header *formats.Header, sample []*formats.Record, opt DraftOptions) (
 type drafter struct {
 	withDeal bool // the draft has an opportunity or project record
 	found    map[target]string
-	sample []*formats.Record
-	header *formats.Header
+	sample   []*formats.Record
+	header   *formats.Header
 }
 
 func (d *drafter) has(record string) bool {
