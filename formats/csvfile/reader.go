@@ -2,6 +2,7 @@ package csvfile
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
 	"encoding/csv"
 	"errors"
@@ -64,6 +65,10 @@ func WithMaxDecompressedBytes(n int64) Option { return func(c *config) { c.maxIn
 
 // WithLazyQuotes accepts a quote inside an unquoted field instead of refusing it.
 func WithLazyQuotes(lazy bool) Option { return func(c *config) { c.lazyQuotes = lazy } }
+
+// ErrSpreadsheet is returned for an Excel workbook (or any zip file) given
+// as CSV text.
+var ErrSpreadsheet = errors.New("this is an Excel workbook or a zip file, not CSV text: give it its real extension (.xlsx), or save it from Excel as CSV UTF-8")
 
 // Reader reads CSV records as String values (an empty cell is Null). It
 // implements formats.Reader and formats.Informer.
@@ -146,6 +151,10 @@ func NewReader(src io.Reader, opts ...Option) (*Reader, error) {
 	prefix, perr0 := br.Peek(peekSize)
 	if perr0 != nil && perr0 != io.EOF && !errors.Is(perr0, bufio.ErrBufferFull) {
 		return nil, perr(perr0)
+	}
+	if bytes.HasPrefix(prefix, []byte("PK\x03\x04")) || bytes.HasPrefix(prefix, []byte{0xD0, 0xCF, 0x11, 0xE0}) {
+		// A workbook saved under a .csv name (or a renamed download).
+		return nil, perr(ErrSpreadsheet)
 	}
 	enc, skip := detectEncoding(prefix, perr0 == io.EOF)
 	if cfg.encoding != "" {
@@ -313,6 +322,9 @@ func (r *Reader) next() ([]string, error) {
 	case errors.Is(err, formats.ErrTooLarge):
 		pe.Err = fmt.Errorf("%w: over %d bytes", formats.ErrTooLarge, r.cfg.maxInflated)
 	case errors.As(err, &ce):
+		if gap := ce.StartLine - r.endLine - 1; gap > 0 {
+			pe.Row += gap // blank lines above the bad row are rows too
+		}
 		pe.Err = fmt.Errorf("line %d: %w", ce.Line, ce.Err)
 		if errors.Is(ce.Err, csv.ErrQuote) {
 			// The row counted here is the one the bad quote opened in.

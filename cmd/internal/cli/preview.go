@@ -14,7 +14,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/capsule-etl/capsule-etl/formats"
+	"github.com/capsule-etl/capsule-etl/formats/csvfile"
 	"github.com/capsule-etl/capsule-etl/formats/files"
+	"github.com/capsule-etl/capsule-etl/formats/xlsxfile"
 	"github.com/spf13/cobra"
 )
 
@@ -237,6 +239,12 @@ func previewHint(err error) error {
 		hint = "check the path"
 	case errors.Is(err, files.ErrUnknownFormat):
 		hint = "rename the file with its real extension"
+	case errors.Is(err, xlsxfile.ErrSheetMissing):
+		hint = "pass --sheet with one of those names, or its position (1 = the first)"
+	case errors.Is(err, xlsxfile.ErrOldXLS), errors.Is(err, xlsxfile.ErrEncrypted), errors.Is(err, csvfile.ErrSpreadsheet):
+		return err // the message says what to do
+	case errors.Is(err, xlsxfile.ErrNotXLSX):
+		hint = "the file is damaged or not a workbook: open it in Excel and save it as .xlsx again"
 	case errors.Is(err, formats.ErrRaggedRow):
 		hint = "fix the row in the file, or check the detected delimiter (--delimiter)"
 	case errors.Is(err, csv.ErrQuote), errors.Is(err, csv.ErrBareQuote), errors.Is(err, formats.ErrRecordTooLarge):
@@ -248,7 +256,14 @@ func previewHint(err error) error {
 		if !errors.As(err, &pe) {
 			return err
 		}
-		hint = "check the file; for CSV try --encoding or --delimiter, for XLSX --sheet or --header-row"
+		switch files.FormatOf(pe.File) {
+		case "csv":
+			hint = "check the file, or the detected encoding and delimiter (--encoding, --delimiter)"
+		case "xlsx":
+			hint = "check the sheet, or choose another with --sheet, or the header row with --header-row"
+		default:
+			hint = "check the file"
+		}
 	}
 	return fmt.Errorf("%w\nhint: %s", err, hint)
 }
