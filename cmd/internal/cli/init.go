@@ -68,7 +68,7 @@ func runInit(opts *initOptions, streams *IO) error {
 	src := mappings.SourceOptions{Sheet: opts.Sheet, HeaderRow: opts.HeaderRow, Encoding: opts.Encoding, Delimiter: opts.Delimiter}
 	h, sample, info, err := readSampleInfo(opts.Input, src, 50)
 	if err != nil {
-		return usageError(fmt.Errorf("reading the input: %w", err))
+		return usageError(previewHint(fmt.Errorf("reading the input: %w", err)))
 	}
 	in := src
 	in.HeaderRow = info.HeaderRow

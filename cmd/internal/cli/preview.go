@@ -250,7 +250,7 @@ func previewHint(err error) error {
 	case errors.Is(err, csv.ErrQuote), errors.Is(err, csv.ErrBareQuote), errors.Is(err, formats.ErrRecordTooLarge):
 		hint = "fix the quotes at that line (opening the file in a spreadsheet and saving it as CSV again writes valid quoting)"
 	case errors.Is(err, formats.ErrBlankHeader), errors.Is(err, formats.ErrDuplicateHeader):
-		hint = "fix the header, or point at the right row with --header-row"
+		hint = "fix the header, or point at the right row with --header-row (source.header_row in a mapping)"
 	default:
 		var pe *formats.ParseError
 		if !errors.As(err, &pe) {

@@ -83,7 +83,7 @@ func runValidate(opts *validateOptions, streams *IO) error {
 		if opts.Input != "" {
 			h, recs, err = readSample(opts.Input, m.Source, opts.Rows)
 			if err != nil {
-				return usageError(fmt.Errorf("reading the input: %w", err))
+				return usageError(previewHint(fmt.Errorf("reading the input: %w", err)))
 			}
 		}
 		var cp mappings.Problems

@@ -115,6 +115,7 @@ func TestInitReadsFilesAsPeopleHaveThem(t *testing.T) {
 			[]string{"header_row: 3", "encoding: windows-1252", `delimiter: ";"`}},
 		{"negative header row", "kunden3.csv", cp1252, []string{"--header-row", "-1"}, ExitUsage, nil},
 		{"unknown encoding", "kunden4.csv", cp1252, []string{"--encoding", "latin9"}, ExitUsage, nil},
+		{"duplicate header gets a hint", "dups.csv", "Name,Email,email\nAnn,a@x.example,b@x.example\n", nil, ExitUsage, []string{`duplicate column name "email" in columns B and C`, "hint: fix the header"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -125,6 +126,11 @@ func TestInitReadsFilesAsPeopleHaveThem(t *testing.T) {
 				t.Fatalf("init: code %d, want %d: %s", code, tt.wantCode, stderr)
 			}
 			if code != ExitOK {
+				for _, w := range tt.want {
+					if !strings.Contains(stderr, w) {
+						t.Errorf("stderr lacks %q:\n%s", w, stderr)
+					}
+				}
 				return
 			}
 			draft, err := os.ReadFile(out)
