@@ -145,9 +145,11 @@ func samplePreview(ctx context.Context, r formats.Reader, opts previewOptions) (
 		}
 		res.Sampled++
 		typed := make([]formats.Value, len(rec.Values))
+		shown := make([]formats.Value, len(rec.Values))
 		for i, v := range rec.Values {
+			shown[i] = v // the table shows the cell as the file has it
 			if v.Kind() == formats.String {
-				v = formats.Infer(v.Text()) // CSV cells are text: show what they look like
+				v = formats.Infer(v.Text()) // CSV cells are text: infer what they hold
 			}
 			typed[i] = v
 			inf[i].Add(v)
@@ -159,7 +161,7 @@ func samplePreview(ctx context.Context, r formats.Reader, opts previewOptions) (
 			}
 			res.Rows = append(res.Rows, row)
 			res.RowNums = append(res.RowNums, rec.Pos.Row)
-			res.values = append(res.values, typed)
+			res.values = append(res.values, shown)
 		}
 	}
 	res.columns(names, inf, info)

@@ -51,6 +51,8 @@ func TestPreview(t *testing.T) {
 	if b, err := os.ReadFile(xlsxPath); err != nil || os.WriteFile(workbookAsCSV, b, 0o644) != nil {
 		t.Fatal("copying the workbook")
 	}
+	asWritten := filepath.Join(t.TempDir(), "phones.csv")
+	os.WriteFile(asWritten, []byte("Name,Phone,Amount\nAl,+49301234567,1.50\n"), 0o644)
 	oldXLS := filepath.Join(t.TempDir(), "old.xls")
 	os.WriteFile(oldXLS, []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 rest of an OLE file"), 0o644)
 	tests := []struct {
@@ -74,6 +76,7 @@ func TestPreview(t *testing.T) {
 		{"title rows skipped", []string{"preview", titled}, ExitOK, []string{"Header row: 3", "Name string", "Stadt string", "4 Al Bonn"}, nil},
 		{"workbook saved as .csv", []string{"preview", workbookAsCSV}, ExitUsage, nil, []string{"export.csv: this is an Excel workbook or a zip file, not CSV text"}},
 		{"old .xls says how to convert, no generic hint", []string{"preview", oldXLS}, ExitUsage, nil, []string{"save it as .xlsx"}},
+		{"cells shown as written", []string{"preview", asWritten}, ExitOK, []string{"Phone string", "2 Al +49301234567 1.50"}, nil},
 		{"missing file", []string{"preview", "nope.csv"}, ExitUsage, nil, []string{"nope.csv", "check the path"}},
 		{"unknown extension", []string{"preview", "x.doc"}, ExitUsage, nil, []string{"unknown file format"}},
 		{"no file", []string{"preview"}, ExitUsage, nil, []string{"exactly one FILE"}},
