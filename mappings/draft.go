@@ -131,6 +131,7 @@ func Draft(header *formats.Header, sample []*formats.Record, opt DraftOptions) (
 	d.source(&b, opt.Input, found[target{"person", "id"}])
 	b.WriteString("defaults:\n")
 	region, why := d.phoneRegion()
+	d.region = region
 	note := "CHECK: the country of phone numbers written without +code"
 	if why != "" {
 		note = "guessed from " + why
@@ -173,7 +174,8 @@ func Draft(header *formats.Header, sample []*formats.Record, opt DraftOptions) (
 }
 
 type drafter struct {
-	withDeal bool // the draft has an opportunity or project record
+	withDeal bool   // the draft has an opportunity or project record
+	region   string // the guessed phone region
 	found    map[target]string
 	sample   []*formats.Record
 	header   *formats.Header
@@ -370,11 +372,11 @@ func (d *drafter) deal(b *strings.Builder, main string, withPerson, withOrg bool
 			b.WriteString("      milestone: {value: New, pipeline: Sales}\n")
 		}
 		if c := d.col("deal", "amount"); c != "" {
-			cur := "{value: GBP}"
+			cur, note := d.currency(c)
 			if cc := d.col("deal", "currency"); cc != "" {
-				cur = yq(cc)
+				cur, note = yq(cc), ""
 			}
-			fmt.Fprintf(b, "      value: {amount: %s, currency: %s}\n", yq(c), cur)
+			fmt.Fprintf(b, "      value: {amount: %s, currency: %s}%s\n", yq(c), cur, note)
 		}
 	}
 	if c := d.col("deal", "expectedCloseOn"); c != "" {

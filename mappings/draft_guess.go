@@ -98,14 +98,15 @@ func (d *drafter) regionFromCountries() string {
 	ct := countries()
 	return winner(d.cellVotes(d.col("org", "country"), func(s string) string {
 		name, err := ct.normalise(s)
-		if err != nil || name == "" {
+		if err != nil || name == "" || !validRegion(ct.byName[name]) {
 			return ""
 		}
 		return ct.byName[name]
 	}))
 }
 
-// cellVotes counts the regions that region gives the sample's cells of a column.
+// cellVotes counts what region (a region, a currency) gives the sample's
+// cells of a column; "" is not counted.
 func (d *drafter) cellVotes(col string, region func(string) string) map[string]int {
 	votes := map[string]int{}
 	i, ok := d.header.Index(col)
@@ -116,7 +117,7 @@ func (d *drafter) cellVotes(col string, region func(string) string) map[string]i
 		if i >= len(r.Values) {
 			continue
 		}
-		if code := region(strings.TrimSpace(r.Values[i].Text())); code != "" && validRegion(code) {
+		if code := region(strings.TrimSpace(r.Values[i].Text())); code != "" {
 			votes[code]++
 		}
 	}
@@ -158,7 +159,10 @@ func emailRegion(addr string) string {
 	if tld == "uk" {
 		return "GB"
 	}
-	return strings.ToUpper(tld)
+	if r := strings.ToUpper(tld); validRegion(r) {
+		return r
+	}
+	return ""
 }
 
 func phoneRegionOf(s string) string {
@@ -172,7 +176,10 @@ func phoneRegionOf(s string) string {
 	if err != nil {
 		return ""
 	}
-	return phonenumbers.GetRegionCodeForNumber(n)
+	if r := phonenumbers.GetRegionCodeForNumber(n); validRegion(r) {
+		return r
+	}
+	return ""
 }
 
 // commaLocales are the regions whose spreadsheets write 1.234,5, and the
@@ -263,3 +270,32 @@ func (d *drafter) source(b *strings.Builder, in SourceOptions, key string) {
 
 // strconvQuote writes s as a double-quoted YAML string (a tab as "\t").
 func strconvQuote(s string) string { return strconv.Quote(s) }
+
+// regionCurrency is the currency of the regions whose guess init makes.
+var regionCurrency = map[string]string{"GB": "GBP", "US": "USD", "CA": "CAD", "AU": "AUD", "NZ": "NZD", "IE": "EUR",
+	"DE": "EUR", "AT": "EUR", "FR": "EUR", "ES": "EUR", "IT": "EUR", "NL": "EUR", "BE": "EUR", "PT": "EUR", "FI": "EUR",
+	"CH": "CHF", "SE": "SEK", "DK": "DKK", "NO": "NOK", "PL": "PLN", "CZ": "CZK", "JP": "JPY", "IN": "INR", "ZA": "ZAR", "BR": "BRL"}
+
+// currency drafts the currency of an amount column without a currency
+// column: the symbol its cells carry (€ $ £), else the phone region's
+// currency, with a comment saying which to check.
+func (d *drafter) currency(amountCol string) (string, string) {
+	votes := d.cellVotes(amountCol, func(s string) string {
+		switch {
+		case strings.Contains(s, "€"):
+			return "EUR"
+		case strings.Contains(s, "£"):
+			return "GBP"
+		case strings.Contains(s, "$"):
+			return "USD"
+		}
+		return ""
+	})
+	if c := winner(votes); c != "" {
+		return "{value: " + c + "}", "   # from the currency sign in " + amountCol
+	}
+	if c := regionCurrency[d.region]; c != "" {
+		return "{value: " + c + "}", "   # CHECK: the currency of " + d.region
+	}
+	return "{value: GBP}", "   # CHECK: the currency of the amounts"
+}

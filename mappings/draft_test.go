@@ -46,6 +46,10 @@ func TestDraft(t *testing.T) {
 			[]string{"      name: Name\n"}},
 		{"recognised columns the draft does not use are listed", []string{"First Name", "Email", "Phone", "Telefon", "Amount", "Full Name"}, nil, "",
 			[]string{"#   Amount: Amount", "#   Telefon: Telefon", "#   Full Name: Full Name", "number: Phone"}},
+		{"german deals in euros", []string{"Deal-Name", "Phase", "Betrag", "Firma"}, []string{"Großauftrag", "Angebot", "10.000,00", "Müller GmbH"}, "opportunity",
+			[]string{"value: {amount: Betrag, currency: {value: EUR}}   # CHECK: the currency of DE"}},
+		{"currency sign wins", []string{"Deal Name", "Amount"}, []string{"Big", "$1,200"}, "opportunity",
+			[]string{"value: {amount: Amount, currency: {value: USD}}   # from the currency sign in Amount"}},
 		{"organisations only", []string{"Company", "Website", "Country", "Notes", "Employees"}, nil, "organisation",
 			[]string{"entity: organisation", "name: Company", "websites: [{address: Website, service: URL}]", "about: Notes", "# Columns not recognised:\n#   Employees"}},
 	}
