@@ -111,7 +111,7 @@ func TestStart(t *testing.T) {
 func TestBadJSONFilesNameLineAndColumn(t *testing.T) {
 	tests := []struct {
 		name, content, want string
-		opt              func(string) Option
+		opt                 func(string) Option
 	}{
 		{"syntax error in a seed", "{\n  \"users\": [\n    {\"username\": \"boss\",}\n  ]\n}", "seed.json:3:25: invalid character '}'", WithSeedFile},
 		{"wrong type in a seed", "{\"users\": [\n  {\"username\": 7}\n]}", "seed.json:2:16: json: cannot unmarshal number", WithSeedFile},
