@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 )
 
 // ErrExists is returned when the output file exists and overwriting was not asked for.
@@ -35,11 +37,29 @@ func CreateAtomic(path string, overwrite bool) (*AtomicFile, error) {
 	if dir == "" {
 		dir = "."
 	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	f, err := createTemp(dir, "."+base+".tmp-")
 	if err != nil {
 		return nil, fmt.Errorf("creating %s: %w", path, err)
 	}
+	if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() {
+		_ = f.Chmod(st.Mode().Perm()) // a replaced file keeps its permissions
+	}
 	return &AtomicFile{File: f, final: path, overwrite: overwrite}, nil
+}
+
+// createTemp is os.CreateTemp with mode 0666 less the umask, as for any new
+// file (os.CreateTemp gives 0600): an exported file should be readable like
+// the user's other files (by a colleague, a web server, a backup job).
+func createTemp(dir, prefix string) (*os.File, error) {
+	for range 100 {
+		name := filepath.Join(dir, prefix+strconv.FormatUint(rand.Uint64(), 36))
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		return f, err
+	}
+	return nil, fmt.Errorf("no free temporary name in %s", dir)
 }
 
 // Path is the final path.

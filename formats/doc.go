@@ -29,8 +29,8 @@
 //
 // Writing: Writer.Write takes one value per header column; errors are
 // sticky. Every file writer writes through an AtomicFile (CreateAtomic):
-// a temporary file in the same directory, synced and renamed into place by
-// Close; it refuses to replace an existing file (ErrExists) unless asked.
+// a temporary file in the same directory (mode 0666 less the umask, or the
+// mode of the file it replaces), synced and renamed into place by Close; it refuses to replace an existing file (ErrExists) unless asked.
 // Writers also implement Aborter: Abort leaves nothing at the final path.
 // NeedsFormulaGuard reports text a spreadsheet would run as a formula.
 package formats

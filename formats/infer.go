@@ -128,8 +128,12 @@ func looksNumeric(t string) bool {
 	return (c >= '0' && c <= '9') || ((c == '-' || c == '+' || c == '.') && len(t) > 1)
 }
 
-// leadingZero reports "007"-style text, which is an identifier, not a number.
+// leadingZero reports "007"-style text, which is an identifier, not a
+// number, and "+49301234567", a phone number in E.164 form.
 func leadingZero(t string) bool {
+	if len(t) > 1 && t[0] == '+' && t[1] >= '0' && t[1] <= '9' {
+		return true
+	}
 	t = strings.TrimLeft(t, "+-")
 	return len(t) > 1 && t[0] == '0' && t[1] != '.'
 }

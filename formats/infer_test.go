@@ -16,6 +16,8 @@ func TestInfer(t *testing.T) {
 		{"negative integer", "-7", IntValue(-7)},
 		{"leading zero stays text", "007", StringValue("007")},
 		{"phone stays text", "+44 20 7946 0958", StringValue("+44 20 7946 0958")},
+		{"E.164 phone stays text", "+49301234567", StringValue("+49301234567")},
+		{"negative number", "-12", IntValue(-12)},
 		{"decimal kept exact", "1234.50", DecimalValue("1234.50")},
 		{"exponent is float", "1e3", FloatValue(1000)},
 		{"bool", "TRUE", BoolValue(true)},

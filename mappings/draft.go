@@ -21,6 +21,10 @@ type DraftOptions struct {
 	Entity string
 	// Source names the input file in the draft's opening comment.
 	Source string
+	// Input is how the file was read (sheet, header row, CSV encoding and
+	// delimiter); what differs from the defaults is written under source:
+	// so that import reads the file the same way. Key is ignored.
+	Input SourceOptions
 }
 
 // target is where a recognised column goes.
@@ -62,6 +66,7 @@ var headerAliases = func() map[string]target {
 	add(target{"deal", "amount"}, "amount", "deal value", "value", "betrag", "wert", "montant", "importe", "valor")
 	add(target{"deal", "currency"}, "currency", "deal currency", "währung", "devise", "moneda")
 	add(target{"deal", "expectedCloseOn"}, "close date", "expected close date", "expected close", "closing date", "abschlussdatum", "date de clôture", "fecha de cierre")
+	add(target{"person", "name"}, "name", "full name", "contact name", "contact", "person name", "display name", "vollständiger name", "nom complet", "nombre completo", "nome completo", "naam")
 	add(target{"person", "id"}, "record id", "contact id", "id", "external id", "legacy id", "customer id", "kundennummer", "kundennr")
 	return m
 }()
@@ -99,7 +104,7 @@ func Draft(header *formats.Header, sample []*formats.Record, opt DraftOptions) (
 	found := map[target]string{}
 	var unknown []string
 	for _, name := range header.Names() {
-		t, ok := headerAliases[foldHeader(name)]
+		t, ok := lookupHeader(name)
 		if !ok || found[t] != "" || strings.TrimSpace(name) == "" {
 			if strings.TrimSpace(name) != "" {
 				unknown = append(unknown, name)
@@ -107,6 +112,13 @@ func Draft(header *formats.Header, sample []*formats.Record, opt DraftOptions) (
 			continue
 		}
 		found[t] = name
+	}
+	if entity == "organisation" || entity == "organization" {
+		// In a list of organisations a bare "Name" is theirs.
+		if n := found[target{"person", "name"}]; n != "" && found[target{"org", "name"}] == "" {
+			found[target{"org", "name"}] = n
+			delete(found, target{"person", "name"})
+		}
 	}
 	d := &drafter{found: found, sample: sample, header: header}
 	var b strings.Builder
@@ -116,16 +128,21 @@ func Draft(header *formats.Header, sample []*formats.Record, opt DraftOptions) (
 	}
 	fmt.Fprintf(&b, "# Draft mapping for %s, written by `capsule-etl init`.\n", src)
 	b.WriteString("# Check every line, then run `capsule-etl validate --mapping THIS_FILE INPUT`.\nversion: 1\n\n")
-	if id := found[target{"person", "id"}]; id != "" {
-		fmt.Fprintf(&b, "source:\n  key: %s          # identifies a row across runs\n\n", yq(id))
-	}
+	d.source(&b, opt.Input, found[target{"person", "id"}])
 	b.WriteString("defaults:\n")
-	region, guessed := d.phoneRegion()
-	note := "guessed from the country column"
-	if !guessed {
-		note = "CHECK: the country of phone numbers written without +code"
+	region, why := d.phoneRegion()
+	d.region = region
+	note := "CHECK: the country of phone numbers written without +code"
+	if why != "" {
+		note = "guessed from " + why
+		if why != "the country column" {
+			note += "; CHECK it is the country of numbers written without +code"
+		}
 	}
 	fmt.Fprintf(&b, "  phone_region: %s         # %s\n", region, note)
+	if loc := d.locale(region); loc != "" {
+		fmt.Fprintf(&b, "  locale: %s               # numbers written 1.234,5\n", loc)
+	}
 	if layout := d.dateLayout(); layout != "" {
 		fmt.Fprintf(&b, "  date_format: %s\n", yq(layout))
 	}
@@ -137,6 +154,7 @@ func Draft(header *formats.Header, sample []*formats.Record, opt DraftOptions) (
 	wantOrg := d.has("org") || main == "organisation"
 	wantPerson := main != "organisation" && (d.has("person") || main == "person")
 	wantDeal := main == "opportunity" || main == "project"
+	d.withDeal = wantDeal
 	if wantOrg {
 		d.org(&b, main == "organisation")
 	}
@@ -156,9 +174,11 @@ func Draft(header *formats.Header, sample []*formats.Record, opt DraftOptions) (
 }
 
 type drafter struct {
-	found  map[target]string
-	sample []*formats.Record
-	header *formats.Header
+	withDeal bool   // the draft has an opportunity or project record
+	region   string // the guessed phone region
+	found    map[target]string
+	sample   []*formats.Record
+	header   *formats.Header
 }
 
 func (d *drafter) has(record string) bool {
@@ -227,7 +247,7 @@ func (d *drafter) person(b *strings.Builder, withOrg bool, unknown []string) {
 		fmt.Fprintf(b, "    match: [{field: %s}]\n", yq(id))
 	case email != "":
 		b.WriteString("    match: [email]\n")
-	case d.col("person", "firstName") != "" || d.col("person", "lastName") != "":
+	case d.col("person", "firstName") != "" || d.col("person", "lastName") != "" || d.col("person", "name") != "":
 		b.WriteString("    match: [name]\n")
 	}
 	b.WriteString("    on_match: update\n    lists: merge\n    fields:\n")
@@ -236,7 +256,12 @@ func (d *drafter) person(b *strings.Builder, withOrg bool, unknown []string) {
 			fmt.Fprintf(b, "      %s: {column: %s, transform: [trim]}\n", f, yq(c))
 		}
 	}
-	if d.col("person", "firstName") == "" && d.col("person", "lastName") == "" {
+	if full := d.col("person", "name"); full != "" && d.col("person", "firstName") == "" && d.col("person", "lastName") == "" {
+		// Capsule has no full-name field for people: the first word is the
+		// first name, the rest the last name.
+		fmt.Fprintf(b, "      firstName: {column: %s, transform: [trim, {regex: ['^(\\S+).*$', '$1']}]}   # first word of %s\n", yq(full), full)
+		fmt.Fprintf(b, "      lastName: {column: %s, transform: [trim, {regex: ['^\\S+\\s*', '']}]}   # the rest; CHECK names like \"van der Berg\"\n", yq(full))
+	} else if d.col("person", "firstName") == "" && d.col("person", "lastName") == "" {
 		b.WriteString("      # no first or last name column recognised: map one before importing\n")
 	}
 	if withOrg {
@@ -267,7 +292,7 @@ func (d *drafter) person(b *strings.Builder, withOrg bool, unknown []string) {
 		}
 	}
 	if c := d.col("person", "tags"); c != "" {
-		fmt.Fprintf(b, "      tags: {column: %s, split: \",\"}\n", yq(c))
+		fmt.Fprintf(b, "      tags: {column: %s, split: %s}\n", yq(c), strconvQuote(d.listSeparator(c)))
 	}
 	if c := d.col("person", "owner"); c != "" {
 		fmt.Fprintf(b, "      owner: %s\n", yq(c))
@@ -283,10 +308,12 @@ func (d *drafter) person(b *strings.Builder, withOrg bool, unknown []string) {
 }
 
 // unknownInside lists unrecognised columns as commented custom fields.
-func (d *drafter) unknownInside(b *strings.Builder, unknown []string, header bool) {
+func (d *drafter) unknownInside(b *strings.Builder, _ []string, header bool) {
 	var rest []string
-	for _, u := range unknown {
-		if _, mapped := headerAliases[foldHeader(u)]; !mapped {
+	// Every column of the header, not only the unrecognised ones: a column
+	// recognised for a record this draft does not have is listed too.
+	for _, u := range d.header.Names() {
+		if strings.TrimSpace(u) != "" && !d.used(u) {
 			rest = append(rest, u)
 		}
 	}
@@ -345,11 +372,11 @@ func (d *drafter) deal(b *strings.Builder, main string, withPerson, withOrg bool
 			b.WriteString("      milestone: {value: New, pipeline: Sales}\n")
 		}
 		if c := d.col("deal", "amount"); c != "" {
-			cur := "{value: GBP}"
+			cur, note := d.currency(c)
 			if cc := d.col("deal", "currency"); cc != "" {
-				cur = yq(cc)
+				cur, note = yq(cc), ""
 			}
-			fmt.Fprintf(b, "      value: {amount: %s, currency: %s}\n", yq(c), cur)
+			fmt.Fprintf(b, "      value: {amount: %s, currency: %s}%s\n", yq(c), cur, note)
 		}
 	}
 	if c := d.col("deal", "expectedCloseOn"); c != "" {
@@ -418,33 +445,20 @@ func atoi(s string) int {
 	return n
 }
 
-// phoneRegion guesses the phone region from the sample's most common
-// country; GB (unconfirmed) when there is no country column.
-func (d *drafter) phoneRegion() (string, bool) {
-	col := d.col("org", "country")
-	i, ok := d.header.Index(col)
-	if col == "" || !ok {
-		return "GB", false
+// used reports whether the draft maps column name: recognised, the column
+// chosen for its target (a second phone column is not), and of a record the
+// draft has (a deal amount in a person draft is not), so that no column
+// disappears from the draft without a word.
+func (d *drafter) used(name string) bool {
+	t, ok := lookupHeader(name)
+	if !ok || d.found[t] != name {
+		return false
 	}
-	ct := countries()
-	count := map[string]int{}
-	best, bestN := "", 0
-	for _, r := range d.sample {
-		if i >= len(r.Values) {
-			continue
-		}
-		name, err := ct.normalise(r.Values[i].Text())
-		if err != nil || name == "" {
-			continue
-		}
-		code := ct.byName[name]
-		count[code]++
-		if count[code] > bestN { // ties go to the first seen
-			best, bestN = code, count[code]
-		}
+	switch {
+	case t.record == "deal":
+		return d.withDeal
+	case t == target{"person", "name"}:
+		return d.col("person", "firstName") == "" && d.col("person", "lastName") == ""
 	}
-	if best == "" || !validRegion(best) {
-		return "GB", false
-	}
-	return best, true
+	return true
 }

@@ -30,6 +30,26 @@ func TestDraft(t *testing.T) {
 			[]string{"firstName: {column: Vorname", "lastName: {column: Nachname", "name: Firma", "street: Straße", "zip: PLZ", "city: Ort", `date_format: "02.01.2006"`}},
 		{"french and spanish", []string{"Prénom", "Nom", "Société", "Correo", "Empresa"}, []string{"Jean", "Dupont", "ACME", "j@d.fr", "X"}, "",
 			[]string{"firstName: {column: Prénom", "lastName: {column: Nom", "name: Société", "address: Correo"}},
+		{"german without a country column", []string{"Vorname", "Nachname", "Telefon", "Umsatz"}, []string{"Jürgen", "Groß", "030 1234567", "1.234,56 €"}, "",
+			[]string{"phone_region: DE         # guessed from the German column names; CHECK", "locale: de"}},
+		{"english headers, .fr e-mail domains, full name", []string{"Name", "Email", "Phone"}, []string{"Zoë  École", "zoe@exemple.fr", "01 23 45 67 89"}, "",
+			[]string{"phone_region: FR         # guessed from the e-mail domains", "firstName: {column: Name, transform: [trim, {regex:", "match: [email]"}},
+		{"pipedrive persons", []string{"Person - Name", "Person - Email", "Person - Phone", "Person - Organization", "Person - Labels"}, []string{"Ann Lee", "ann@x.com", "+1 415 555 0100", "Acme", "Hot"}, "",
+			[]string{"phone_region: US         # guessed from the +codes", "address: Person - Email", "number: Person - Phone", "name: Person - Organization", `tags: {column: Person - Labels, split: ","}`}},
+		{"outlook categories split on semicolons", []string{"First Name", "Last Name", "Categories"}, []string{"Ann", "Lee", "VIP;Customer"}, "",
+			[]string{`tags: {column: Categories, split: ";"}`}},
+		{"nothing to go on: GB to check", []string{"First Name", "Email"}, []string{"Ann", "ann@example.com"}, "",
+			[]string{"phone_region: GB         # CHECK"}},
+		{"country column wins over header language", []string{"Vorname", "Land", "Telefon"}, []string{"Anna", "Österreich", "0664 1234567"}, "",
+			[]string{"phone_region: AT         # guessed from the country column\n"}},
+		{"a Name column of organisations", []string{"Name", "Website"}, []string{"Acme", "acme.example"}, "organisation",
+			[]string{"      name: Name\n"}},
+		{"recognised columns the draft does not use are listed", []string{"First Name", "Email", "Phone", "Telefon", "Amount", "Full Name"}, nil, "",
+			[]string{"#   Amount: Amount", "#   Telefon: Telefon", "#   Full Name: Full Name", "number: Phone"}},
+		{"german deals in euros", []string{"Deal-Name", "Phase", "Betrag", "Firma"}, []string{"Großauftrag", "Angebot", "10.000,00", "Müller GmbH"}, "opportunity",
+			[]string{"value: {amount: Betrag, currency: {value: EUR}}   # CHECK: the currency of DE"}},
+		{"currency sign wins", []string{"Deal Name", "Amount"}, []string{"Big", "$1,200"}, "opportunity",
+			[]string{"value: {amount: Amount, currency: {value: USD}}   # from the currency sign in Amount"}},
 		{"organisations only", []string{"Company", "Website", "Country", "Notes", "Employees"}, nil, "organisation",
 			[]string{"entity: organisation", "name: Company", "websites: [{address: Website, service: URL}]", "about: Notes", "# Columns not recognised:\n#   Employees"}},
 	}
@@ -77,5 +97,64 @@ func TestDraftRejectsBadInput(t *testing.T) {
 	}
 	if _, err := Draft(formats.NewHeader([]string{"A"}), nil, DraftOptions{Entity: "widget"}); err == nil {
 		t.Error("unknown entity accepted")
+	}
+}
+
+func TestDraftSplitsAFullName(t *testing.T) {
+	tests := []struct {
+		name, cell, first, last string
+	}{
+		{"two words", "Zoë École", "Zoë", "École"},
+		{"three words", " Jan van Berg ", "Jan", "van Berg"},
+		{"one word", "Madonna", "Madonna", ""},
+	}
+	h := formats.NewHeader([]string{"Full Name", "Email"})
+	out, err := Draft(h, nil, DraftOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, probs := Parse(out, "draft.yaml")
+	if probs.HasErrors() {
+		t.Fatalf("draft does not parse: %v\n%s", probs, out)
+	}
+	p, probs := Compile(m, h)
+	if probs.HasErrors() {
+		t.Fatalf("draft does not compile: %v\n%s", probs, out)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := &formats.Record{Header: h, Values: []formats.Value{formats.StringValue(tt.cell), formats.StringValue("a@b.example")}}
+			ops, errs := p.Eval(rec)
+			if len(errs) > 0 {
+				t.Fatal(errs)
+			}
+			var body map[string]any
+			for _, op := range ops {
+				if op.Entity == "party" && op.PartyType == "person" {
+					body = op.Body
+				}
+			}
+			first, _ := body["firstName"].(string)
+			last, _ := body["lastName"].(string)
+			if first != tt.first || last != tt.last {
+				t.Errorf("first, last = %q, %q; want %q, %q (body %v)", first, last, tt.first, tt.last, body)
+			}
+		})
+	}
+}
+
+func TestDraftSourceSection(t *testing.T) {
+	h := formats.NewHeader([]string{"Vorname", "E-Mail"})
+	out, err := Draft(h, nil, DraftOptions{Input: SourceOptions{Sheet: "Kunden", HeaderRow: 3, Encoding: "windows-1252", Delimiter: "\t"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, probs := Parse(out, "draft.yaml")
+	if probs.HasErrors() {
+		t.Fatalf("draft does not parse: %v\n%s", probs, out)
+	}
+	got := m.Source
+	if got.Sheet != "Kunden" || got.HeaderRow != 3 || got.Encoding != "windows-1252" || got.Delimiter != "\t" {
+		t.Errorf("source = %+v, want sheet Kunden, header row 3, windows-1252, tab\n%s", got, out)
 	}
 }

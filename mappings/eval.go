@@ -14,6 +14,14 @@ func (p *Program) Eval(rec *formats.Record) ([]Op, []RowError) {
 	sc := p.pool.Get().(*scratch)
 	defer p.pool.Put(sc)
 	ops := make([]Op, len(p.records))
+	if blankRow(rec) {
+		// Spreadsheets and CSV exports are full of empty lines: a row with no
+		// value at all is skipped, not rejected for its missing fields.
+		for i, r := range p.records {
+			ops[i] = Op{Record: r.name, Entity: r.entity, PartyType: r.partyType, Skipped: true, SkipReason: "the row is blank"}
+		}
+		return ops, nil
+	}
 	var srcKey string
 	var rowErrs []RowError
 	if p.key != nil {
@@ -51,6 +59,16 @@ func (p *Program) Eval(rec *formats.Record) ([]Op, []RowError) {
 		rowErrs = append(rowErrs, op.Errors...)
 	}
 	return ops, rowErrs
+}
+
+// blankRow reports whether every cell of rec is empty or spaces.
+func blankRow(rec *formats.Record) bool {
+	for _, v := range rec.Values {
+		if !v.IsBlank() {
+			return false
+		}
+	}
+	return true
 }
 
 func (op *Op) fail(f string, v *cvalue, err error) {

@@ -11,6 +11,9 @@ type Op struct {
 	// row: the importer writes nothing for it (and refs to it resolve to
 	// nothing, so a person whose company was skipped is created unlinked).
 	Skipped bool `json:"skipped,omitempty"`
+	// SkipReason says why when Skipped is not the record's `when` (a blank
+	// row is skipped by every record).
+	SkipReason string `json:"skipReason,omitempty"`
 	// Body is the Capsule JSON body without the wrapper key, using Capsule's
 	// symbolic forms: tags {"name": ...}, custom fields {"definition":
 	// {"name": ...}, "value": ...}, addresses with Capsule country names.

@@ -280,16 +280,25 @@ func (p *mparser) record(k, n *node) *RecordSpec {
 	if !p.want(f, nodeMap, path+".fields", "fields are `capsuleField: Column Name`") {
 		return r
 	}
-	cat := catalog[catalogKey(r.Entity)]
+	ename, cat := r.Entity, catalog[catalogKey(r.Entity)]
+	if cat == nil {
+		// The entity is already reported. Check the fields as those of the
+		// entity it is a typo of, else not at all: read as another
+		// entity's they would only give misleading errors.
+		ename = closestWord(r.Entity, sortedKeys(entityNames))
+		if cat = catalog[catalogKey(ename)]; cat == nil {
+			return r
+		}
+	}
 	for i, fk := range f.keys {
 		fpath := path + ".fields." + fk.str
 		def, ok := cat[fk.str]
 		if cat != nil && !ok {
 			hint := didYouMean(fk.str, sortedKeys(cat))
 			if hint == "" {
-				hint = "fields of " + r.Entity + ": " + strings.Join(sortedKeys(cat), ", ")
+				hint = "fields of " + ename + ": " + strings.Join(sortedKeys(cat), ", ")
 			}
-			p.c.errorf(fk.pos, fpath, hint, "%s has no field %q", r.Entity, fk.str)
+			p.c.errorf(fk.pos, fpath, hint, "%s has no field %q", ename, fk.str)
 			continue
 		}
 		r.Fields = append(r.Fields, p.field(fk, f.vals[i], fpath, def))

@@ -116,6 +116,16 @@ func (c *problems) warnf(pos Pos, path, hint, format string, args ...any) {
 
 // didYouMean suggests the closest candidate within a small edit distance.
 func didYouMean(got string, candidates []string) string {
+	best := closestWord(got, candidates)
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf("did you mean %q?", best)
+}
+
+// closestWord is the candidate nearest to got, "" when none is near enough
+// to be a typo of it.
+func closestWord(got string, candidates []string) string {
 	best, bestD := "", 1<<30
 	g := strings.ToLower(got)
 	for _, c := range candidates {
@@ -128,7 +138,7 @@ func didYouMean(got string, candidates []string) string {
 	if best == "" || bestD > limit {
 		return ""
 	}
-	return fmt.Sprintf("did you mean %q?", best)
+	return best
 }
 
 func levenshtein(a, b string) int {

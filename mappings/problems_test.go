@@ -40,6 +40,9 @@ func TestProblems(t *testing.T) {
 		{"match field not mapped", "version: 1\nrecords:\n  p:\n    entity: person\n    match: [{field: Legacy ID}]\n    fields: {firstName: Name}\n", []string{`records.p.match[0]: custom field "Legacy ID" is not mapped in this record`}},
 		{"bad enum constant", "version: 1\nrecords:\n  p:\n    entity: person\n    fields:\n      emailAddresses: [{address: Email, type: {value: Office}}]\n", []string{`"Office" is not one of Home, Work`}},
 		{"bad date format", "version: 1\ndefaults:\n  date_format: dd/mm\nrecords:\n  p: {entity: person, fields: {firstName: Name}}\n", []string{`test.yaml:3:16: defaults.date_format: "dd/mm" is not a date format: it has no year`}},
+		{"tab indentation", "version: 1\nrecords:\n  p:\n\tentity: person\n", []string{"test.yaml:4:", "line 4 is indented with a tab: YAML indentation must be spaces"}},
+		{"entity typo: fields checked as the entity meant", "version: 1\nrecords:\n  p:\n    entity: persn\n    fields:\n      lastname: Name\n      emailAddresses: [{adress: Email}]\n",
+			[]string{`records.p.fields.lastname: person has no field "lastname" (did you mean "lastName"?)`, `records.p.fields.emailAddresses[0].adress: unknown key "adress" (did you mean "address"?)`}},
 		{"missing version", "records:\n  p: {entity: person, fields: {firstName: Name}}\n", []string{`version: missing version (add`}},
 	}
 	for _, tt := range tests {
@@ -49,6 +52,9 @@ func TestProblems(t *testing.T) {
 				t.Fatalf("no error reported")
 			}
 			all := probs.Error()
+			if strings.Contains(all, "found a list") {
+				t.Errorf("misleading error (a list field read as another entity's):\n%s", all)
+			}
 			for _, w := range tt.want {
 				if !strings.Contains(all, w) {
 					t.Errorf("missing %q in:\n%s", w, all)

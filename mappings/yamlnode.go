@@ -3,6 +3,7 @@ package mappings
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
@@ -63,7 +64,7 @@ func parseYAML(src []byte, c *problems) *node {
 				pos = Pos{se.Token.Position.Line, se.Token.Position.Column}
 			}
 		}
-		c.errorf(pos, "", "check indentation, colons and quotes around this place", "YAML syntax error: %s", msg)
+		c.errorf(pos, "", syntaxHint(src, pos, msg), "YAML syntax error: %s", msg)
 		return nil
 	}
 	if len(f.Docs) == 0 || f.Docs[0].Body == nil {
@@ -165,4 +166,18 @@ func addPair(m *node, mv *ast.MappingValueNode, c *problems, depth int) {
 	}
 	m.keys = append(m.keys, k)
 	m.vals = append(m.vals, v)
+}
+
+// syntaxHint says what to change near a YAML syntax error. Tabs get their own
+// hint: editors show them as spaces, and YAML refuses them as indentation.
+func syntaxHint(src []byte, pos Pos, msg string) string {
+	lines := strings.Split(string(src), "\n")
+	if pos.Line >= 1 && pos.Line <= len(lines) {
+		line := lines[pos.Line-1]
+		indent := line[:len(line)-len(strings.TrimLeft(line, " \t"))]
+		if strings.Contains(indent, "\t") || strings.Contains(msg, "'\t'") {
+			return fmt.Sprintf("line %d is indented with a tab: YAML indentation must be spaces (replace the tab with spaces, as many as the lines around it use)", pos.Line)
+		}
+	}
+	return "check indentation, colons and quotes around this place"
 }

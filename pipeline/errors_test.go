@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -168,5 +169,36 @@ func TestDuplicateOfARefusedRecordIsReportedWithIt(t *testing.T) {
 	}
 	if res.Total.Created != 3 || res.Total.Rejected != 2 {
 		t.Fatalf("totals %+v", res.Total)
+	}
+}
+
+// TestErrorsFileKeepsTheInputsDelimiterAndBOM: the errors file of a
+// semicolon CSV with a BOM (German Excel) opens in the same program as the
+// input did: same delimiter, a BOM.
+func TestErrorsFileKeepsTheInputsDelimiterAndBOM(t *testing.T) {
+	e := newEnv(t)
+	dir := t.TempDir()
+	in := filepath.Join(dir, "firmen.csv")
+	src := "\ufeffCompany;Deal;Stage;Prob;Note\r\nAlpha GmbH;;;;\r\n;Namenlos;New;;x\r\n"
+	if err := os.WriteFile(in, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := pipeline.Import(ctxT(t), e.config(t, dealMapping, in))
+	if err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	if res.RejectedRows != 1 {
+		t.Fatalf("rejected rows %d, want 1", res.RejectedRows)
+	}
+	b, err := os.ReadFile(res.ErrorsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(b, []byte("\ufeff")) {
+		t.Errorf("errors file has no BOM: %q", b[:min(len(b), 20)])
+	}
+	first, _, _ := strings.Cut(strings.TrimPrefix(string(b), "\ufeff"), "\n")
+	if !strings.HasPrefix(first, "Company;Deal;Stage;Prob;Note;_file;") {
+		t.Errorf("errors file header %q does not use the input's ';'", first)
 	}
 }

@@ -80,7 +80,7 @@ func writeErrors(path string, in *input, rows map[int]rowReject) error {
 		header = append(header, in.header[i])
 	}
 	header = append(header, extraCols...)
-	w, err := files.Create(path, header, files.WriteOptions{Overwrite: true, Sheet: in.sheet})
+	w, err := files.Create(path, header, files.WriteOptions{Overwrite: true, Sheet: in.sheet, Delimiter: in.delim, BOM: in.bom})
 	if err != nil {
 		return fmt.Errorf("creating the errors file %s: %w (choose another with --errors)", path, err)
 	}

@@ -56,6 +56,10 @@ type input struct {
 	rows    int
 	prog    *mappings.Program
 	srcOpts files.Options
+	// delim and bom make the errors file of a CSV input look like the input
+	// to the spreadsheet that made it (a ";" file from a German Excel).
+	delim rune
+	bom   bool
 	// origFile/origRow are the columns of an errors file being re-imported
 	// (-1 when absent): they keep the source key of a row stable.
 	origFile, origRow int

@@ -51,6 +51,9 @@ func (pl *planner) planRow(r *rowOps) []*planOp {
 			p.reason = rowReason(r.errs)
 		case op.Skipped:
 			p.action, p.reason = journal.Skip, "the record's `when` condition is false for this row"
+			if op.SkipReason != "" {
+				p.reason = op.SkipReason
+			}
 		default:
 			pl.plan(p, op, row)
 		}

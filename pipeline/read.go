@@ -108,6 +108,12 @@ func compileAll(cfg *Config) ([]*input, error) {
 			in.origRow = i
 		}
 		in.srcOpts = opt
+		if d := []rune(info.Delimiter); len(d) == 1 {
+			in.delim = d[0]
+		}
+		// Excel needs a BOM to read UTF-8; inputs that were not plain
+		// UTF-8 came from such a program.
+		in.bom = info.Encoding != "" && info.Encoding != "utf-8"
 		ins = append(ins, in)
 	}
 	if len(problems) > 0 {

@@ -249,7 +249,7 @@ func (c *call) applyFields(entity string, vals []fieldValue, rows []childRow, v 
 			}
 		}
 		if def == nil {
-			v.add("fields", "field definition not found")
+			v.add("fields", unknownDefinition(row.m["definition"], c.st.FieldDefs[entity]))
 			continue
 		}
 		raw, has := row.m["value"]
@@ -329,4 +329,29 @@ func fieldValueOf(def *fieldDef, raw json.RawMessage) (val any, clear bool, msg 
 		}
 	}
 	return s, false, ""
+}
+
+// unknownDefinition names the custom field a value was sent for, and the
+// ones that exist, so a typo in a mapping's custom field name shows at once.
+func unknownDefinition(raw json.RawMessage, defs []*fieldDef) string {
+	var dr struct {
+		ID   int64  `json:"id"`
+		Name string `json:"name"`
+	}
+	_ = json.Unmarshal(raw, &dr)
+	what := "field definition not found"
+	switch {
+	case dr.Name != "":
+		what = fmt.Sprintf("field definition %q not found", dr.Name)
+	case dr.ID != 0:
+		what = fmt.Sprintf("field definition %d not found", dr.ID)
+	}
+	if len(defs) == 0 {
+		return what + " (no custom fields are defined for this entity)"
+	}
+	names := make([]string, len(defs))
+	for i, d := range defs {
+		names[i] = strconv.Quote(d.Name)
+	}
+	return what + " (defined: " + strings.Join(names, ", ") + ")"
 }

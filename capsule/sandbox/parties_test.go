@@ -159,6 +159,10 @@ func TestPartyTagsAndFields(t *testing.T) {
 			}
 		})
 	}
+	r := h.do("PUT", fmt.Sprintf("/parties/%d", id), map[string]any{"party": map[string]any{"fields": []any{map[string]any{"definition": map[string]any{"name": "Tierr"}, "value": "Gold"}}}})
+	if got := strings.Join(r.errFields(), "|"); !strings.Contains(got, `field definition "Tierr" not found (defined: "Size", "Tier", "Active")`) {
+		t.Errorf("unknown definition error %q should name it and the defined ones", got)
+	}
 	tagID := tags[0].(map[string]any)["id"]
 	p = h.must(200, "PUT", path, map[string]any{"party": map[string]any{"tags": []any{map[string]any{"id": tagID, "_delete": true}}}}).obj("party")
 	if len(p["tags"].([]any)) != 1 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -104,5 +105,26 @@ func TestStart(t *testing.T) {
 	r := h.doURL("GET", run.URL+"/site")
 	if r != 200 {
 		t.Errorf("GET /site via Start = %d", r)
+	}
+}
+
+func TestBadJSONFilesNameLineAndColumn(t *testing.T) {
+	tests := []struct {
+		name, content, want string
+		opt                 func(string) Option
+	}{
+		{"syntax error in a seed", "{\n  \"users\": [\n    {\"username\": \"boss\",}\n  ]\n}", "seed.json:3:25: invalid character '}'", WithSeedFile},
+		{"wrong type in a seed", "{\"users\": [\n  {\"username\": 7}\n]}", "seed.json:2:16: json: cannot unmarshal number", WithSeedFile},
+		{"broken data file", "{\"parties\": [", "seed.json:1:13 is not valid", WithDataFile},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "seed.json")
+			os.WriteFile(path, []byte(tt.content), 0o600)
+			err := New(tt.opt(path)).Err()
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("err = %v, want it to contain %q", err, tt.want)
+			}
+		})
 	}
 }

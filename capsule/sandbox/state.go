@@ -1,7 +1,9 @@
 package sandbox
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -182,7 +184,7 @@ func LoadSeed(path string) (Seed, error) {
 	dec := json.NewDecoder(strings.NewReader(string(b)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&s); err != nil {
-		return s, fmt.Errorf("seed file %s: %w (see the shape in the sandbox package documentation)", path, err)
+		return s, fmt.Errorf("seed file %s%s: %w (see the shape in the sandbox package documentation)", path, jsonWhere(b, err), err)
 	}
 	for i, f := range s.Fields {
 		switch f.Entity {
@@ -228,7 +230,7 @@ func loadState(path string) (*state, error) {
 	}
 	st := &state{}
 	if err := json.Unmarshal(b, st); err != nil {
-		return nil, fmt.Errorf("sandbox data file %s is not valid: %w (move it away to start afresh)", path, err)
+		return nil, fmt.Errorf("sandbox data file %s%s is not valid: %w (move it away to start afresh)", path, jsonWhere(b, err), err)
 	}
 	if len(st.Seed.Users) == 0 {
 		return nil, fmt.Errorf("sandbox data file %s has no users: it is not a sandbox data file", path)
@@ -296,4 +298,26 @@ func (st *state) fieldDef(entity string, id int64) *fieldDef {
 		}
 	}
 	return nil
+}
+
+// jsonWhere turns the byte offset of a JSON error into ":LINE:COLUMN", so an
+// editor can jump to a mistake in a hand-written seed file; "" when the
+// error carries no offset.
+func jsonWhere(b []byte, err error) string {
+	var off int64
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		off = se.Offset
+	case errors.As(err, &te):
+		off = te.Offset
+	default:
+		return ""
+	}
+	off = min(max(off, 1), int64(len(b)))
+	before := b[:off]
+	line := bytes.Count(before, []byte("\n")) + 1
+	col := int(off) - bytes.LastIndexByte(before, '\n') - 1
+	return fmt.Sprintf(":%d:%d", line, col)
 }

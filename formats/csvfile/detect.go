@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
-	"io"
 	"strings"
 	"unicode/utf8"
 
@@ -87,8 +86,10 @@ func decoderFor(name string) (*encoding.Decoder, error) {
 var candidates = []rune{',', ';', '\t', '|'}
 
 // detectDelimiter parses the first lines with each candidate and keeps the one
-// that splits them into the same number (>1) of fields most often, preferring
-// more fields. A file with one column falls back to a comma.
+// whose most common field count (if >1: a one-column file with a stray ;
+// in a cell is still one column) occurs most often, preferring more fields. The most common count, not the first line's, so that a title line
+// above the header ("Kundenliste 2026") does not hide the delimiter. A file
+// with one column falls back to a comma.
 func detectDelimiter(sample []byte, full bool) rune {
 	if !full {
 		if i := bytes.LastIndexByte(sample, '\n'); i > 0 {
@@ -101,26 +102,24 @@ func detectDelimiter(sample []byte, full bool) rune {
 		r.Comma = c
 		r.FieldsPerRecord = -1
 		r.LazyQuotes = true
-		var first, consistent int
+		counts := map[int]int{}
 		for n := 0; n < 50; n++ {
 			rec, err := r.Read()
-			if err == io.EOF {
-				break
-			}
 			if err != nil {
 				break
 			}
-			if n == 0 {
-				first = len(rec)
-			}
-			if len(rec) == first {
-				consistent++
+			counts[len(rec)]++
+		}
+		width, freq := 0, 0
+		for w, f := range counts {
+			if f > freq || f == freq && w > width {
+				width, freq = w, f
 			}
 		}
-		if first < 2 {
+		if width < 2 {
 			continue
 		}
-		if score := consistent*1000 + first; score > bestScore {
+		if score := freq*1000 + width; score > bestScore {
 			best, bestScore = c, score
 		}
 	}

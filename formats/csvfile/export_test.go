@@ -3,3 +3,4 @@ package csvfile
 import "encoding/csv"
 
 func errBareQuote() error { return csv.ErrBareQuote }
+func errQuote() error     { return csv.ErrQuote }

@@ -2,6 +2,7 @@ package csvfile
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
 	"encoding/csv"
 	"errors"
@@ -19,6 +20,7 @@ const (
 	DefaultMaxRecordBytes       = 4 << 20  // one CSV record; a missing quote stops here
 	DefaultMaxDecompressedBytes = 16 << 30 // a .gz file, decompressed
 	peekSize                    = 64 << 10
+	headerScanRows              = 20 // records looked at to find the header below title rows
 )
 
 type config struct {
@@ -44,8 +46,11 @@ func WithEncoding(enc string) Option { return func(c *config) { c.encoding = enc
 // WithDelimiter overrides delimiter detection: "," ";" "|" or "\t" (also "tab").
 func WithDelimiter(d string) Option { return func(c *config) { c.delimiter = d } }
 
-// WithHeaderRow says which record holds the column names (1 = the first);
-// the records above it are skipped.
+// WithHeaderRow says which row holds the column names (1 = the first);
+// the rows above it are skipped. 0 (the default) detects it: the first of
+// the first 20 rows that is at least half as wide as the widest and has more
+// than one cell, so title rows above the header ("Customer list, May 2024")
+// are skipped.
 func WithHeaderRow(n int) Option { return func(c *config) { c.headerRow = n } }
 
 // WithPadShortRows fills missing trailing cells of short rows with nulls
@@ -61,6 +66,10 @@ func WithMaxDecompressedBytes(n int64) Option { return func(c *config) { c.maxIn
 // WithLazyQuotes accepts a quote inside an unquoted field instead of refusing it.
 func WithLazyQuotes(lazy bool) Option { return func(c *config) { c.lazyQuotes = lazy } }
 
+// ErrSpreadsheet is returned for an Excel workbook (or any zip file) given
+// as CSV text.
+var ErrSpreadsheet = errors.New("this is an Excel workbook or a zip file, not CSV text: give it its real extension (.xlsx), or save it from Excel as CSV UTF-8")
+
 // Reader reads CSV records as String values (an empty cell is Null). It
 // implements formats.Reader and formats.Informer.
 type Reader struct {
@@ -74,6 +83,16 @@ type Reader struct {
 	endLine int // file line where the last record ended
 	info    formats.Info
 	err     error
+	// pending holds records read ahead while detecting the header; pendErr
+	// is the error that stopped the look-ahead, returned in its turn.
+	pending []rawRecord
+	pendErr error
+	lastRow int // r.row once the look-ahead is drained
+}
+
+type rawRecord struct {
+	cells []string
+	row   int
 }
 
 var (
@@ -117,12 +136,12 @@ func withGzip(gz bool) Option {
 // NewReader reads CSV from r, detecting encoding, delimiter and header.
 // It does not close r.
 func NewReader(src io.Reader, opts ...Option) (*Reader, error) {
-	cfg := config{name: "input", headerRow: 1, maxRecord: DefaultMaxRecordBytes}
+	cfg := config{name: "input", maxRecord: DefaultMaxRecordBytes}
 	for _, o := range opts {
 		o(&cfg)
 	}
-	if cfg.headerRow < 1 {
-		cfg.headerRow = 1
+	if cfg.headerRow < 0 {
+		cfg.headerRow = 0
 	}
 	if cfg.maxInflated > 0 {
 		src = &limitReader{r: src, left: cfg.maxInflated}
@@ -132,6 +151,10 @@ func NewReader(src io.Reader, opts ...Option) (*Reader, error) {
 	prefix, perr0 := br.Peek(peekSize)
 	if perr0 != nil && perr0 != io.EOF && !errors.Is(perr0, bufio.ErrBufferFull) {
 		return nil, perr(perr0)
+	}
+	if bytes.HasPrefix(prefix, []byte("PK\x03\x04")) || bytes.HasPrefix(prefix, []byte{0xD0, 0xCF, 0x11, 0xE0}) {
+		// A workbook saved under a .csv name (or a renamed download).
+		return nil, perr(ErrSpreadsheet)
 	}
 	enc, skip := detectEncoding(prefix, perr0 == io.EOF)
 	if cfg.encoding != "" {
@@ -181,6 +204,9 @@ func NewReader(src io.Reader, opts ...Option) (*Reader, error) {
 }
 
 func (r *Reader) readHeader() error {
+	if r.cfg.headerRow == 0 {
+		return r.detectHeader()
+	}
 	var names []string
 	for r.row < r.cfg.headerRow {
 		rec, err := r.next()
@@ -193,10 +219,71 @@ func (r *Reader) readHeader() error {
 		}
 		names = rec
 	}
+	return r.setHeader(names)
+}
+
+// detectHeader reads up to headerScanRows records ahead and takes the first
+// that is at least half as wide as the widest and, in a file of several
+// columns, has more than one cell: a header names every column, while title
+// rows above it have one or two cells (and blank rows none). The records after it are kept
+// for Read, and so is an error met while looking ahead.
+func (r *Reader) detectHeader() error {
+	var rows []rawRecord
+	widest := 0
+	for len(rows) < headerScanRows {
+		rec, err := r.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			if len(rows) == 0 {
+				return err
+			}
+			r.pendErr, r.err = err, nil
+			break
+		}
+		rows = append(rows, rawRecord{cells: append([]string(nil), rec...), row: r.row})
+		widest = max(widest, nonBlank(rec))
+	}
+	r.lastRow = r.row
+	at := -1
+	for i, rr := range rows {
+		if n := nonBlank(rr.cells); n > 0 && n*2 >= widest && (n > 1 || widest == 1) {
+			at = i
+			break
+		}
+	}
+	if at < 0 {
+		r.info.HeaderRow = 1
+		r.header = formats.NewHeader(nil)
+		return r.pendErr
+	}
+	r.row = rows[at].row
+	r.info.HeaderRow = r.row
+	r.pending = rows[at+1:]
+	return r.setHeader(rows[at].cells)
+}
+
+func nonBlank(cells []string) int {
+	n := 0
+	for _, c := range cells {
+		if strings.TrimSpace(c) != "" {
+			n++
+		}
+	}
+	return n
+}
+
+// setHeader checks and installs the column names (surrounding spaces
+// removed, as in XLSX) read at row r.row.
+func (r *Reader) setHeader(names []string) error {
 	names = append([]string(nil), names...)
+	for i := range names {
+		names[i] = strings.TrimSpace(names[i])
+	}
 	// Trailing blank names with nothing under them are what spreadsheet
 	// exports leave behind; drop them rather than refuse the file.
-	for len(names) > 0 && strings.TrimSpace(names[len(names)-1]) == "" {
+	for len(names) > 0 && names[len(names)-1] == "" {
 		names = names[:len(names)-1]
 	}
 	if col, err := formats.CheckHeader(names); err != nil {
@@ -235,7 +322,14 @@ func (r *Reader) next() ([]string, error) {
 	case errors.Is(err, formats.ErrTooLarge):
 		pe.Err = fmt.Errorf("%w: over %d bytes", formats.ErrTooLarge, r.cfg.maxInflated)
 	case errors.As(err, &ce):
+		if gap := ce.StartLine - r.endLine - 1; gap > 0 {
+			pe.Row += gap // blank lines above the bad row are rows too
+		}
 		pe.Err = fmt.Errorf("line %d: %w", ce.Line, ce.Err)
+		if errors.Is(ce.Err, csv.ErrQuote) {
+			// The row counted here is the one the bad quote opened in.
+			pe.Err = fmt.Errorf("%w: a quoted cell in the row starting on line %d is not closed, or has text after its closing quote (seen on line %d); close the quote, and write a quote inside a quoted cell as \"\"", ce.Err, ce.StartLine, ce.Line)
+		}
 		if errors.Is(ce.Err, csv.ErrBareQuote) {
 			pe.Err = fmt.Errorf("%w (quote the whole cell and double the quote inside it)", pe.Err)
 		}
@@ -252,6 +346,25 @@ func (r *Reader) Header() *formats.Header { return r.header }
 // Info says what was detected.
 func (r *Reader) Info() formats.Info { return r.info }
 
+// nextData returns the next record after the header: first those read
+// ahead by header detection, then the error that stopped it, then the rest.
+func (r *Reader) nextData() ([]string, error) {
+	if len(r.pending) > 0 {
+		rr := r.pending[0]
+		r.pending = r.pending[1:]
+		r.row = rr.row
+		return rr.cells, nil
+	}
+	if r.lastRow > 0 {
+		r.row, r.lastRow = r.lastRow, 0
+	}
+	if r.pendErr != nil {
+		r.err = r.pendErr
+		return nil, r.err
+	}
+	return r.next()
+}
+
 // Read returns the next record; the Record and its Values are reused.
 func (r *Reader) Read() (*formats.Record, error) {
 	if r.err != nil {
@@ -260,7 +373,7 @@ func (r *Reader) Read() (*formats.Record, error) {
 	if r.header.Len() == 0 {
 		return nil, io.EOF
 	}
-	rec, err := r.next()
+	rec, err := r.nextData()
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -80,6 +81,14 @@ func TestReaderOddities(t *testing.T) {
 		{name: "duplicate header refused", data: []byte("Email,name,email \n1,2,3\n"), wantErr: formats.ErrDuplicateHeader, wantInErr: "columns A and C"},
 		{name: "trailing blank headers dropped", data: []byte("a,b,,\n1,2,,\n"), header: []string{"a", "b"}, rows: [][]string{{"1", "2"}}, delim: ",", enc: UTF8},
 		{name: "header row override skips title", data: []byte("Export of 2024\n\na,b\n1,2\n"), opts: []Option{WithHeaderRow(2)}, header: []string{"a", "b"}, rows: [][]string{{"1", "2"}}, delim: ",", enc: UTF8},
+		{name: "title rows above the header detected", data: []byte("Kundenliste Export 2026;;;;\n;;;;\nVorname;Nachname ; E-Mail;;\nJ\xfcrgen;Gro\xdf;j@x.de;;\n"), header: []string{"Vorname", "Nachname", "E-Mail"}, rows: [][]string{{"Jürgen", "Groß", "j@x.de"}}, delim: ";", enc: Windows1252},
+		{name: "delimiter found below a bare title line", data: []byte("Customer list May 2024\n\nname;city\nAl;Bonn\nBo;Köln\n"), header: []string{"name", "city"}, rows: [][]string{{"Al", "Bonn"}, {"Bo", "Köln"}}, delim: ";", enc: UTF8},
+		{name: "header names trimmed", data: []byte(" name , city\nAl,Bonn\n"), header: []string{"name", "city"}, rows: [][]string{{"Al", "Bonn"}}, delim: ",", enc: UTF8},
+		{name: "one-column file", data: []byte("email\na@x.com\n"), header: []string{"email"}, rows: [][]string{{"a@x.com"}}, delim: ",", enc: UTF8},
+		{name: "unclosed quote names its line", data: []byte("a,b\n1,\"ok\"\n2,\"open\n3,x\n"), wantErr: csvQuote, wantInErr: "row starting on line 3 is not closed"},
+		{name: "error while detecting the header comes in its turn", data: []byte("a,b\n1,2\n3,x\"y\n"), wantErr: csvBareQuote, wantInErr: "row 3"},
+		{name: "bad quote below blank lines counts them", data: []byte("Name;Notes\n\"Ann\";x\n\n\n\"Bob\" ;x\n"), wantErr: csvQuote, wantInErr: "in.csv, row 5:"},
+		{name: "xlsx named .csv", data: []byte("PK\x03\x04\x14\x00rest of a zip"), wantErr: ErrSpreadsheet, wantInErr: "give it its real extension"},
 		{name: "oversize record from missing quote", data: []byte("a,b\n1,\"" + strings.Repeat("x,y\n", 10000)), opts: []Option{WithMaxRecordBytes(1000)}, wantErr: formats.ErrRecordTooLarge, wantInErr: "row 2"},
 		{name: "bare quote names row", data: []byte("a,b\n1,2\n3,x\"y\n"), wantErr: csvBareQuote, wantInErr: "row 3"},
 		{name: "empty file", data: nil, header: []string{}, enc: UTF8, delim: ","},
@@ -121,7 +130,10 @@ func TestReaderOddities(t *testing.T) {
 	}
 }
 
-var csvBareQuote = errBareQuote()
+var (
+	csvBareQuote = errBareQuote()
+	csvQuote     = errQuote()
+)
 
 func rowsText(rows [][]string) string {
 	var b strings.Builder
@@ -226,5 +238,50 @@ func TestBlankLinesCountAsRows(t *testing.T) {
 	// Header row 1, blank row 2, the two-line record is row 3, blanks 4-5, then row 6.
 	if len(got) != 2 || got[0] != 3 || got[1] != 6 {
 		t.Fatalf("rows = %v, want [3 6]", got)
+	}
+}
+
+func TestDetectedHeaderRowAndRowNumbers(t *testing.T) {
+	tests := []struct {
+		name      string
+		data      string
+		headerRow int
+		rows      []int
+	}{
+		{name: "header first", data: "a,b\n1,2\n3,4\n", headerRow: 1, rows: []int{2, 3}},
+		{name: "title and blank line above", data: "Report 2024\n\na,b\n1,2\n\n3,4\n", headerRow: 3, rows: []int{4, 6}},
+		{name: "title with trailing delimiters", data: "Report;;\n;;\na;b;c\n1;2;3\n", headerRow: 3, rows: []int{4}},
+		{name: "more rows than the look-ahead", data: "T\na,b\n" + strings.Repeat("1,2\n", 30), headerRow: 2, rows: func() []int {
+			var r []int
+			for i := 3; i <= 32; i++ {
+				r = append(r, i)
+			}
+			return r
+		}()},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := NewReader(strings.NewReader(tt.data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := r.Info().HeaderRow; got != tt.headerRow {
+				t.Errorf("header row = %d, want %d", got, tt.headerRow)
+			}
+			var got []int
+			for {
+				rec, err := r.Read()
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, rec.Pos.Row)
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tt.rows) {
+				t.Errorf("rows = %v, want %v", got, tt.rows)
+			}
+		})
 	}
 }

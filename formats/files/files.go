@@ -18,7 +18,7 @@ type Info = formats.Info
 // Options tune reading. The zero value detects everything.
 type Options struct {
 	Sheet        string   // XLSX: sheet name, or its 1-based position as text ("2"); "" = first
-	HeaderRow    int      // spreadsheet row of the column names; 0 = detect (CSV: 1)
+	HeaderRow    int      // spreadsheet row of the column names; 0 = detect (title rows skipped)
 	Encoding     string   // CSV: utf-8, utf-16le, utf-16be, windows-1252; "" = detect
 	Delimiter    string   // CSV: , ; | or tab; "" = detect
 	PadShortRows bool     // CSV: read missing trailing cells as null instead of refusing the row

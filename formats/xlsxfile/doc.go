@@ -1,10 +1,13 @@
 // Package xlsxfile reads and writes Excel .xlsx workbooks with excelize.
 //
 // Reading (Open): one sheet, chosen with WithSheet by name (exact, then
-// case-insensitive) or 1-based position, default the first; a missing sheet
+// case-insensitive) or 1-based position, default the first sheet with a
+// header and a data row in its first 20 rows (cover sheets holding only a
+// title or notes are passed over), else the first; a missing sheet
 // is ErrSheetMissing naming the sheets that exist. Rows are streamed with
 // excelize's Rows. The header is the first of the first 20 rows that is at
-// least half as wide as the widest of them, so title rows above it are
+// least half as wide as the widest of them with more than one cell (unless
+// the sheet has one column), so title rows above it are
 // skipped; WithHeaderRow fixes it. Cells are typed: numbers (Int when whole,
 // else Float), booleans, dates and timestamps (numbers whose number format
 // shows a date or time, in the 1900 or 1904 system), strings, and the cached

@@ -124,6 +124,27 @@ func (r *Reader) start(cfg config) error {
 	if props, err := r.f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
 		r.date1904 = *props.Date1904
 	}
+	if cfg.sheet == "" && len(sheets) > 1 {
+		// No sheet asked for: skip cover sheets (a title, notes, nothing
+		// under a header) and read the first sheet with data, else the first.
+		for _, s := range sheets {
+			if err := r.open(sheets, s, cfg.headerRow); err == nil && r.header.Len() > 0 && len(r.pending) > 0 {
+				return nil
+			}
+		}
+	}
+	return r.open(sheets, sheet, cfg.headerRow)
+}
+
+// open starts reading sheet, closing the cursors of a sheet tried before.
+func (r *Reader) open(sheets []string, sheet string, headerRow int) error {
+	for _, c := range []*excelize.Rows{r.raw, r.fmt} {
+		if c != nil {
+			c.Close()
+		}
+	}
+	r.raw, r.fmt, r.row, r.pending, r.header, r.err, r.sampled = nil, nil, 0, nil, nil, nil, 0
+	var err error
 	r.info = formats.Info{Format: "xlsx", Sheet: sheet, Sheets: sheets}
 	// Two cursors over the same sheet: raw values keep full precision, the
 	// formatted ones reveal what the number format makes of them (a date,
@@ -134,7 +155,7 @@ func (r *Reader) start(cfg config) error {
 	if r.fmt, err = r.f.Rows(sheet); err != nil {
 		return &formats.ParseError{File: r.path, Sheet: sheet, Err: err}
 	}
-	return r.findHeader(cfg.headerRow)
+	return r.findHeader(headerRow)
 }
 
 func pickSheet(sheets []string, want string) (string, error) {
@@ -203,8 +224,9 @@ func nonBlank(cells []string) int {
 }
 
 // findHeader buffers the first rows and takes as header the given row, or the
-// first row that is at least half as wide as the widest of them: title rows
-// ("Contacts export, May 2024") have one or two cells.
+// first row that is at least half as wide as the widest of them and, in a
+// sheet of several columns, has more than one cell: title rows ("Contacts
+// export, May 2024") have one or two cells.
 func (r *Reader) findHeader(fixed int) error {
 	var rows []bufferedRow
 	limit := headerScanRows
@@ -226,7 +248,7 @@ func (r *Reader) findHeader(fixed int) error {
 	at := -1
 	for i, br := range rows {
 		n := nonBlank(br.fmt)
-		if fixed > 0 && br.row == fixed || fixed == 0 && n > 0 && n*2 >= widest {
+		if fixed > 0 && br.row == fixed || fixed == 0 && n > 0 && n*2 >= widest && (n > 1 || widest == 1) {
 			at = i
 			break
 		}

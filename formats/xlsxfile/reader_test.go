@@ -130,6 +130,29 @@ func TestReadTyped(t *testing.T) {
 			rows: []int{2},
 		},
 		{
+			name: "cover sheet passed over when no sheet is asked for",
+			fill: func(t *testing.T, f *excelize.File) {
+				f.SetSheetName("Sheet1", "Übersicht")
+				f.NewSheet("Kontakte")
+				set(t, f, "Übersicht", map[string]any{"A1": "Kontakte Q3, nur intern"})
+				set(t, f, "Kontakte", map[string]any{"A1": "Liste", "A3": "Vorname", "B3": "Geburtsdatum", "A4": "Jürgen", "B4": day(1980, 4, 3)})
+				style, _ := f.NewStyle(&excelize.Style{NumFmt: 14})
+				f.SetCellStyle("Kontakte", "B4", "B4", style)
+			},
+			header: "Vorname|Geburtsdatum", headerRow: 3,
+			want: [][]formats.Value{{formats.StringValue("Jürgen"), formats.DateValue(day(1980, 4, 3))}},
+			rows: []int{4},
+		},
+		{
+			name: "no sheet with data: the first",
+			fill: func(t *testing.T, f *excelize.File) {
+				f.NewSheet("Other")
+				set(t, f, "Sheet1", map[string]any{"A1": "first"})
+				set(t, f, "Other", map[string]any{"A1": "second"})
+			},
+			header: "first", headerRow: 1,
+		},
+		{
 			name: "second sheet by name and by position",
 			fill: func(t *testing.T, f *excelize.File) {
 				f.NewSheet("Deals")

@@ -76,6 +76,9 @@ func runAPI(ctx context.Context, o *apiOptions, streams *IO) error {
 			method = http.MethodPost
 		}
 	}
+	if err := checkMethod(method); err != nil {
+		return usageError(err)
+	}
 	if o.paginate && method != http.MethodGet && !strings.Contains(o.path, "filters/results") {
 		return usageError(fmt.Errorf("--paginate works with GET (and POST .../filters/results), not %s", method))
 	}
@@ -91,7 +94,7 @@ func runAPI(ctx context.Context, o *apiOptions, streams *IO) error {
 		return err
 	}
 	if o.paginate {
-		return apiPaginate(ctx, client, method, o, body, streams)
+		return reachHint(apiPaginate(ctx, client, method, o, body, streams), o.account.resolvedBaseURL())
 	}
 	var buf bytes.Buffer
 	resp, err := apiCall(ctx, client, method, o.path, body, &buf)
@@ -104,7 +107,7 @@ func runAPI(ctx context.Context, o *apiOptions, streams *IO) error {
 			fmt.Fprintln(streams.ErrOut, "accepted: job queued at", ae.JobURL)
 			return nil
 		}
-		return err
+		return reachHint(err, o.account.resolvedBaseURL())
 	}
 	return printJSON(streams.Out, buf.Bytes())
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -76,6 +77,12 @@ func newCapsuleStub(t *testing.T) *capsuleStub {
 func TestAPICommand(t *testing.T) {
 	s := newCapsuleStub(t)
 	base := s.srv.URL + "/api/v2"
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := "http://" + ln.Addr().String() + "/api/v2" // nothing listens there once closed
+	ln.Close()
 	tests := []struct {
 		name      string
 		args      []string
@@ -122,6 +129,10 @@ func TestAPICommand(t *testing.T) {
 		{name: "no path", args: []string{"api"}, wantCode: ExitUsage, wantErr: []string{"exactly one PATH"}},
 		{name: "invalid input JSON", args: []string{"api", "parties", "--input", "-", "--base-url", base},
 			stdin: `{nope`, wantCode: ExitUsage, wantErr: []string{"not valid JSON"}},
+		{name: "mistyped method refused before sending", args: []string{"api", "-X", "DELET", "parties/5", "--base-url", base},
+			wantCode: ExitUsage, wantErr: []string{"-X DELET: not an HTTP method", "DELETE"}},
+		{name: "unreachable API says what to check", args: []string{"api", "site", "--base-url", dead},
+			wantCode: ExitFatal, wantErr: []string{"connection refused", "hint: " + dead + " cannot be reached: check --base-url"}},
 		{name: "other host refused", args: []string{"api", "https://example.com/x", "--base-url", base},
 			wantCode: ExitUsage, wantErr: []string{"refusing URL"}},
 	}

@@ -34,8 +34,11 @@ func newAuthCmd(streams *IO) *cobra.Command {
 		Use:   "auth",
 		Short: "Log in to Capsule, show the account in use, log out",
 		Long:  authLong,
-		Args:  cobra.NoArgs,
-		RunE:  func(c *cobra.Command, _ []string) error { return c.Help() },
+		Example: `  capsule-etl auth login
+  capsule-etl auth status
+  capsule-etl auth logout`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error { return c.Help() },
 	}
 	cmd.AddCommand(newAuthLoginCmd(streams), newAuthStatusCmd(streams), newAuthLogoutCmd(streams))
 	return cmd
@@ -237,6 +240,8 @@ the token comes from CAPSULE_TOKEN or from the stored credentials. The token
 is checked with GET /users/current and never printed.
 
 Exit status: 0 when a working token is found, 1 otherwise.`,
+		Example: `  capsule-etl auth status
+  CAPSULE_BASE_URL=http://127.0.0.1:8080/api/v2 CAPSULE_TOKEN=sandbox-token capsule-etl auth status`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runAuthStatus(cmd.Context(), o, streams) },
 	}
@@ -291,6 +296,8 @@ or the default). OAuth tokens are also revoked at Capsule (POST
 delete them in Capsule (My Preferences > API Authentication Tokens).
 
 Exit status: 0 when credentials were removed, 1 when there were none.`,
+		Example: `  capsule-etl auth logout
+  capsule-etl auth logout --base-url https://api.capsulecrm.com/api/v2`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runAuthLogout(cmd.Context(), o, streams) },
 	}

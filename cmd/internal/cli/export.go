@@ -62,6 +62,12 @@ The output is written under a temporary name and renamed when complete, so it
 never appears half-written (a kill -9 during the final write can leave a hidden
 .NAME.tmp-* file beside it, safe to delete). Exit status: 0 done, 1 failed, 2 invalid usage (or the
 output exists: add --overwrite), 130 interrupted (nothing written, state unchanged).`,
+		Example: `  capsule-etl export --entity parties -o parties.csv
+  capsule-etl export --entity all -o capsule.xlsx
+  capsule-etl export --entity parties -o - | head
+  capsule-etl export --entity opportunities -o deals.parquet --since 2026-01-01
+  capsule-etl export --mapping contacts.yaml -o people.xlsx --overwrite
+  capsule-etl export --entity parties -o changes.csv --incremental --state export-state.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runExport(cmd.Context(), opts, streams)
@@ -109,7 +115,7 @@ func runExport(ctx context.Context, o *exportOptions, streams *IO) error {
 	case err != nil && ctx.Err() != nil:
 		return withCode(ExitInterrupted, fmt.Errorf("interrupted: no output written, state unchanged (%w)", err))
 	case err != nil:
-		return err
+		return reachHint(err, o.account.resolvedBaseURL())
 	}
 	printExportSummary(streams.ErrOut, sum, eo.Output)
 	return nil
@@ -175,9 +181,9 @@ func (o *exportOptions) pipelineOptions(streams *IO) (pipeline.ExportOptions, er
 		eo.Entities = layout.All
 	default:
 		for _, e := range strings.Split(o.Entity, ",") {
-			e = strings.ToLower(strings.TrimSpace(e))
-			if e == "projects" {
-				e = layout.Kases
+			e, err := exportEntity(e)
+			if err != nil {
+				return eo, err
 			}
 			eo.Entities = append(eo.Entities, e)
 		}
@@ -269,4 +275,26 @@ func (p *progressLog) finish() {
 	if p.tty && p.shownAny {
 		fmt.Fprint(p.w, "\r\033[K")
 	}
+}
+
+// exportEntity reads an --entity word: the API's plural names, their
+// singulars, and the names Capsule's screens use (projects for kases, notes
+// and history for entries). People and organisations are both parties.
+func exportEntity(word string) (string, error) {
+	e := strings.ToLower(strings.TrimSpace(word))
+	switch e {
+	case "party", "parties":
+		return layout.Parties, nil
+	case "opportunity", "opportunities", "deal", "deals":
+		return layout.Opportunities, nil
+	case "kase", "kases", "project", "projects", "case", "cases":
+		return layout.Kases, nil
+	case "entry", "entries", "note", "notes", "history":
+		return layout.Entries, nil
+	case "task", "tasks":
+		return layout.Tasks, nil
+	case "people", "person", "persons", "contacts", "contact", "organisations", "organisation", "organizations", "organization", "companies", "company":
+		return "", fmt.Errorf("people and organisations are both parties: use --entity parties (its Type column tells them apart)")
+	}
+	return "", fmt.Errorf("unknown entity %q: choose from %s (or all, for .xlsx)", word, strings.Join(layout.All, ", "))
 }

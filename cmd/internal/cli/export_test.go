@@ -69,6 +69,10 @@ func TestExportCommand(t *testing.T) {
 		{"incremental without state", []string{"export", "--entity", "parties", "-o", filepath.Join(dir, "y.csv"), "--incremental"}, ExitUsage, "", "needs --state"},
 		{"bad since", []string{"export", "--entity", "parties", "-o", "-", "--since", "yesterday"}, ExitUsage, "", "--since \"yesterday\""},
 		{"since as a date", []string{"export", "--entity", "parties", "-o", "-", "--since", "2000-01-01"}, ExitOK, "Acme Ltd", ""},
+		{"singular and screen names", []string{"export", "--entity", "Party", "-o", "-"}, ExitOK, "Acme Ltd", "parties 2 written"},
+		{"projects are kases", []string{"export", "--entity", "projects", "-o", "-"}, ExitOK, "", "kases 0 written"},
+		{"people are parties", []string{"export", "--entity", "people", "-o", "-"}, ExitUsage, "", "use --entity parties"},
+		{"unknown entity", []string{"export", "--entity", "widgets", "-o", "-"}, ExitUsage, "", `unknown entity "widgets": choose from parties`},
 		{"unknown format", []string{"export", "--entity", "parties", "-o", filepath.Join(dir, "x.doc")}, ExitUsage, "", "unknown file format"},
 		{"no token", []string{"export", "--entity", "parties", "-o", "-", "--base-url", "http://127.0.0.1:1"}, ExitUsage, "", "CAPSULE_TOKEN is not set"},
 	}

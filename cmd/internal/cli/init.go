@@ -13,10 +13,14 @@ import (
 
 // initOptions are the inputs of `capsule-etl init`.
 type initOptions struct {
-	Input  string
-	Entity string
-	Output string
-	Force  bool
+	Input     string
+	Entity    string
+	Output    string
+	Force     bool
+	Sheet     string
+	HeaderRow int
+	Encoding  string
+	Delimiter string
 }
 
 func newInitCmd(streams *IO) *cobra.Command {
@@ -27,7 +31,20 @@ func newInitCmd(streams *IO) *cobra.Command {
 		Long: `Read an input file's header and first rows and print a draft mapping for it.
 Column names of common exports (HubSpot, Salesforce, Pipedrive, Google Contacts,
 Outlook) and of several languages are recognised; people are matched on email and
-organisations on name. Review the draft, then check it with validate.`,
+organisations on name. Review the draft, then check it with validate.
+
+The phone region for numbers written without +code comes from a country column,
+else from the language of the column names (Vorname, Téléphone… give DE, FR…),
+else from the e-mail domains or the +codes in the file; the draft says which,
+and GB with a CHECK comment when nothing tells.
+
+Title rows above the header are skipped; the header row, and --sheet, --encoding
+and --delimiter when given, are written under source: so import reads the file
+the same way.`,
+		Example: `  capsule-etl init contacts.csv > contacts.yaml
+  capsule-etl init deals.xlsx --sheet Deals --entity opportunity -o deals.yaml
+  capsule-etl init export.csv --encoding windows-1252 --delimiter ';' -o export.yaml
+  capsule-etl validate --mapping contacts.yaml contacts.csv`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Input = args[0]
@@ -37,15 +54,28 @@ organisations on name. Review the draft, then check it with validate.`,
 	cmd.Flags().StringVar(&opts.Entity, "entity", "person", "main record: person, organisation, opportunity, project, note or task")
 	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "write the draft to FILE instead of standard output")
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "overwrite FILE if it exists")
+	cmd.Flags().StringVar(&opts.Sheet, "sheet", "", "XLSX sheet name or 1-based position (default the first)")
+	cmd.Flags().IntVar(&opts.HeaderRow, "header-row", 0, "spreadsheet row of the column names (default: detected)")
+	cmd.Flags().StringVar(&opts.Encoding, "encoding", "", "CSV encoding: utf-8, utf-16le, utf-16be, windows-1252 (default: detected)")
+	cmd.Flags().StringVar(&opts.Delimiter, "delimiter", "", `CSV delimiter: "," ";" "|" or tab (default: detected)`)
 	return cmd
 }
 
 func runInit(opts *initOptions, streams *IO) error {
-	h, sample, err := readSample(opts.Input, mappings.SourceOptions{}, 50)
-	if err != nil {
-		return usageError(fmt.Errorf("reading the input: %w", err))
+	if opts.HeaderRow < 0 {
+		return usageError(fmt.Errorf("--header-row must be 1 or more (the spreadsheet row of the column names), got %d", opts.HeaderRow))
 	}
-	draft, err := mappings.Draft(h, sample, mappings.DraftOptions{Entity: opts.Entity, Source: filepath.Base(opts.Input)})
+	src := mappings.SourceOptions{Sheet: opts.Sheet, HeaderRow: opts.HeaderRow, Encoding: opts.Encoding, Delimiter: opts.Delimiter}
+	h, sample, info, err := readSampleInfo(opts.Input, src, 50)
+	if err != nil {
+		return usageError(previewHint(fmt.Errorf("reading the input: %w", err)))
+	}
+	in := src
+	in.HeaderRow = info.HeaderRow
+	if in.Sheet == "" && len(info.Sheets) > 1 {
+		in.Sheet = info.Sheet // several sheets: say which one the draft is for
+	}
+	draft, err := mappings.Draft(h, sample, mappings.DraftOptions{Entity: opts.Entity, Source: filepath.Base(opts.Input), Input: in})
 	if err != nil {
 		return usageError(err)
 	}

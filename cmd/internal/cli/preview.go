@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,7 +14,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/capsule-etl/capsule-etl/formats"
+	"github.com/capsule-etl/capsule-etl/formats/csvfile"
 	"github.com/capsule-etl/capsule-etl/formats/files"
+	"github.com/capsule-etl/capsule-etl/formats/xlsxfile"
 	"github.com/spf13/cobra"
 )
 
@@ -97,18 +100,27 @@ func runPreview(ctx context.Context, opts previewOptions, streams *IO) error {
 	}
 	defer r.Close()
 	res, err := samplePreview(ctx, r, opts)
-	if err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
+	if err != nil && ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if err != nil && (res == nil || res.Sampled == 0) {
 		return usageError(previewHint(err))
 	}
+	// A bad row further down: show the rows above it, then say what is wrong
+	// (still exit 2), so one stray quote does not hide the whole file.
 	if opts.JSON {
 		enc := json.NewEncoder(streams.Out)
 		enc.SetIndent("", "  ")
-		return enc.Encode(res)
+		if perr := enc.Encode(res); perr != nil {
+			return perr
+		}
+	} else if perr := printPreview(streams.Out, res); perr != nil {
+		return perr
 	}
-	return printPreview(streams.Out, res)
+	if err != nil {
+		return usageError(previewHint(fmt.Errorf("reading stopped after %d rows: %w", res.Sampled, err)))
+	}
+	return nil
 }
 
 // samplePreview reads up to inferSampleRows rows to infer column types and
@@ -128,13 +140,16 @@ func samplePreview(ctx context.Context, r formats.Reader, opts previewOptions) (
 			break
 		}
 		if err != nil {
-			return nil, err
+			res.columns(names, inf, info)
+			return res, err
 		}
 		res.Sampled++
 		typed := make([]formats.Value, len(rec.Values))
+		shown := make([]formats.Value, len(rec.Values))
 		for i, v := range rec.Values {
+			shown[i] = v // the table shows the cell as the file has it
 			if v.Kind() == formats.String {
-				v = formats.Infer(v.Text()) // CSV cells are text: show what they look like
+				v = formats.Infer(v.Text()) // CSV cells are text: infer what they hold
 			}
 			typed[i] = v
 			inf[i].Add(v)
@@ -146,9 +161,15 @@ func samplePreview(ctx context.Context, r formats.Reader, opts previewOptions) (
 			}
 			res.Rows = append(res.Rows, row)
 			res.RowNums = append(res.RowNums, rec.Pos.Row)
-			res.values = append(res.values, typed)
+			res.values = append(res.values, shown)
 		}
 	}
+	res.columns(names, inf, info)
+	return res, nil
+}
+
+// columns names the columns with the kinds inferred so far.
+func (res *previewResult) columns(names []string, inf []formats.Inference, info files.Info) {
 	for i, n := range names {
 		k := inf[i].Kind()
 		if k == formats.Null && i < len(info.Columns) {
@@ -156,7 +177,6 @@ func samplePreview(ctx context.Context, r formats.Reader, opts previewOptions) (
 		}
 		res.Columns = append(res.Columns, previewColumn{Name: n, Type: k.String()})
 	}
-	return res, nil
 }
 
 func printPreview(out io.Writer, res *previewResult) error {
@@ -221,16 +241,31 @@ func previewHint(err error) error {
 		hint = "check the path"
 	case errors.Is(err, files.ErrUnknownFormat):
 		hint = "rename the file with its real extension"
+	case errors.Is(err, xlsxfile.ErrSheetMissing):
+		hint = "pass --sheet with one of those names, or its position (1 = the first)"
+	case errors.Is(err, xlsxfile.ErrOldXLS), errors.Is(err, xlsxfile.ErrEncrypted), errors.Is(err, csvfile.ErrSpreadsheet):
+		return err // the message says what to do
+	case errors.Is(err, xlsxfile.ErrNotXLSX):
+		hint = "the file is damaged or not a workbook: open it in Excel and save it as .xlsx again"
 	case errors.Is(err, formats.ErrRaggedRow):
 		hint = "fix the row in the file, or check the detected delimiter (--delimiter)"
+	case errors.Is(err, csv.ErrQuote), errors.Is(err, csv.ErrBareQuote), errors.Is(err, formats.ErrRecordTooLarge):
+		hint = "fix the quotes at that line (opening the file in a spreadsheet and saving it as CSV again writes valid quoting)"
 	case errors.Is(err, formats.ErrBlankHeader), errors.Is(err, formats.ErrDuplicateHeader):
-		hint = "fix the header, or point at the right row with --header-row"
+		hint = "fix the header, or point at the right row with --header-row (source.header_row in a mapping)"
 	default:
 		var pe *formats.ParseError
 		if !errors.As(err, &pe) {
 			return err
 		}
-		hint = "check the file; for CSV try --encoding or --delimiter, for XLSX --sheet or --header-row"
+		switch files.FormatOf(pe.File) {
+		case "csv":
+			hint = "check the file, or the detected encoding and delimiter (--encoding, --delimiter)"
+		case "xlsx":
+			hint = "check the sheet, or choose another with --sheet, or the header row with --header-row"
+		default:
+			hint = "check the file"
+		}
 	}
 	return fmt.Errorf("%w\nhint: %s", err, hint)
 }

@@ -34,8 +34,27 @@ func writePreviewFixtures(t *testing.T) (csvPath, xlsxPath, raggedPath string) {
 	return csvPath, xlsxPath, raggedPath
 }
 
+func writeMessyFixtures(t *testing.T) (badQuote, titled string) {
+	t.Helper()
+	dir := t.TempDir()
+	badQuote = filepath.Join(dir, "quote.csv")
+	os.WriteFile(badQuote, []byte("Name,Email,Notes\nAnn,ann@x.example,ok\nBob,bob@x.example,\"open\nCarl,c@x.example,x\n"), 0o644)
+	titled = filepath.Join(dir, "titled.csv")
+	os.WriteFile(titled, []byte("Kundenliste 2026\n\nName ; Stadt\nAl;Bonn\n"), 0o644)
+	return badQuote, titled
+}
+
 func TestPreview(t *testing.T) {
 	csvPath, xlsxPath, ragged := writePreviewFixtures(t)
+	badQuote, titled := writeMessyFixtures(t)
+	workbookAsCSV := filepath.Join(t.TempDir(), "export.csv")
+	if b, err := os.ReadFile(xlsxPath); err != nil || os.WriteFile(workbookAsCSV, b, 0o644) != nil {
+		t.Fatal("copying the workbook")
+	}
+	asWritten := filepath.Join(t.TempDir(), "phones.csv")
+	os.WriteFile(asWritten, []byte("Name,Phone,Amount\nAl,+49301234567,1.50\n"), 0o644)
+	oldXLS := filepath.Join(t.TempDir(), "old.xls")
+	os.WriteFile(oldXLS, []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 rest of an OLE file"), 0o644)
 	tests := []struct {
 		name     string
 		args     []string
@@ -52,6 +71,12 @@ func TestPreview(t *testing.T) {
 		{"missing sheet names the sheets", []string{"preview", xlsxPath, "--sheet", "Nope"}, ExitUsage, nil,
 			[]string{`sheet not found: "Nope"; the workbook has "People", "Deals"`, "hint:"}},
 		{"ragged row", []string{"preview", ragged}, ExitUsage, nil, []string{"ragged.csv, row 3", "hint:"}},
+		{"unclosed quote shows the rows above it", []string{"preview", badQuote}, ExitUsage, []string{"Ann ann@x.example ok"},
+			[]string{"reading stopped after 1 rows", "quote.csv, row 3", "row starting on line 3 is not closed", "hint: fix the quotes"}},
+		{"title rows skipped", []string{"preview", titled}, ExitOK, []string{"Header row: 3", "Name string", "Stadt string", "4 Al Bonn"}, nil},
+		{"workbook saved as .csv", []string{"preview", workbookAsCSV}, ExitUsage, nil, []string{"export.csv: this is an Excel workbook or a zip file, not CSV text"}},
+		{"old .xls says how to convert, no generic hint", []string{"preview", oldXLS}, ExitUsage, nil, []string{"save it as .xlsx"}},
+		{"cells shown as written", []string{"preview", asWritten}, ExitOK, []string{"Phone string", "2 Al +49301234567 1.50"}, nil},
 		{"missing file", []string{"preview", "nope.csv"}, ExitUsage, nil, []string{"nope.csv", "check the path"}},
 		{"unknown extension", []string{"preview", "x.doc"}, ExitUsage, nil, []string{"unknown file format"}},
 		{"no file", []string{"preview"}, ExitUsage, nil, []string{"exactly one FILE"}},
@@ -73,6 +98,9 @@ func TestPreview(t *testing.T) {
 				if !strings.Contains(errOut, w) {
 					t.Errorf("stderr lacks %q:\n%s", w, errOut)
 				}
+			}
+			if strings.Contains(errOut, "for CSV try --encoding") || strings.Contains(errOut, "--encoding") && strings.Contains(errOut, "--sheet") {
+				t.Errorf("generic hint where the message says what to do:\n%s", errOut)
 			}
 		})
 	}

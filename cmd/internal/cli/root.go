@@ -58,6 +58,10 @@ Start with the built-in sandbox (no account needed):
 
 Against a real account, run 'capsule-etl auth login' with a personal access
 token (Capsule: My Preferences > API Authentication Tokens), or set CAPSULE_TOKEN.`,
+		Example: `  capsule-etl preview contacts.csv
+  capsule-etl init contacts.csv -o contacts.yaml
+  capsule-etl validate --mapping contacts.yaml contacts.csv
+  capsule-etl export --entity parties -o parties.xlsx`,
 		Version:       Version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -93,9 +97,10 @@ token (Capsule: My Preferences > API Authentication Tokens), or set CAPSULE_TOKE
 
 func newVersionCmd(streams *IO) *cobra.Command {
 	return &cobra.Command{
-		Use:   "version",
-		Short: "Print the version",
-		Args:  cobra.NoArgs,
+		Use:     "version",
+		Short:   "Print the version",
+		Example: "  capsule-etl version",
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			_, err := fmt.Fprintln(streams.Out, "capsule-etl", Version)
 			return err

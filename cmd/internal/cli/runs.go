@@ -36,6 +36,10 @@ func newRunsCmd(streams *IO) *cobra.Command {
 what it created, what it changed and the previous values, and what failed.
 
 Without --journal, the single *` + journalSuffix + ` file of the current directory is used.`,
+		Example: `  capsule-etl runs list
+  capsule-etl runs show 3
+  capsule-etl runs rollback 3 --dry-run
+  capsule-etl runs list --journal contacts.csv` + journalSuffix,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error { return c.Help() },
 	}
@@ -125,8 +129,10 @@ func newRunsListCmd(parent *runsOptions, streams *IO) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List the runs of the journal, newest first",
-		Args:  cobra.NoArgs,
-		RunE:  func(cmd *cobra.Command, _ []string) error { return runRunsList(cmd.Context(), o, streams) },
+		Example: `  capsule-etl runs list
+  capsule-etl runs list --journal contacts.csv` + journalSuffix + ` --json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runRunsList(cmd.Context(), o, streams) },
 	}
 	cmd.Flags().BoolVar(&o.json, "json", false, "print JSON")
 	return cmd
@@ -206,6 +212,8 @@ func newRunsShowCmd(parent *runsOptions, streams *IO) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "show ID",
 		Short: "Show one run: what it was given, what it did per entity, what failed",
+		Example: `  capsule-etl runs show 3
+  capsule-etl runs show 3 --journal contacts.csv` + journalSuffix,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return usageError(errors.New("runs show needs exactly one run ID (see 'capsule-etl runs list')"))

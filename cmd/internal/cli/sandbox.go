@@ -83,6 +83,9 @@ func runSandbox(cmd *cobra.Command, streams *IO, o *sandboxOptions) error {
 	if o.faultRate+o.dropRate > 1 {
 		return usageError(fmt.Errorf("--fault-rate plus --drop-rate is %v: together they must not exceed 1", o.faultRate+o.dropRate))
 	}
+	if o.latency < 0 {
+		return usageError(fmt.Errorf("--latency %v: want a delay of 0 or more, e.g. 50ms", o.latency))
+	}
 	if strings.TrimSpace(o.token) == "" {
 		return usageError(fmt.Errorf("--token must not be empty"))
 	}

@@ -94,6 +94,7 @@ func TestSandboxCommandUsageErrors(t *testing.T) {
 		{"zero rate", []string{"--rate-limit", "0/1h"}, "N/DURATION"},
 		{"bad fault rate", []string{"--fault-rate", "2"}, "between 0 and 1"},
 		{"rates over one", []string{"--fault-rate", "0.6", "--drop-rate", "0.6"}, "must not exceed 1"},
+		{"negative latency", []string{"--latency", "-5ms"}, "want a delay of 0 or more"},
 		{"missing seed file", []string{"--seed", "/nonexistent/seed.json"}, "seed file"},
 	}
 	for _, tc := range cases {

@@ -4,10 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/capsule-etl/capsule-etl/formats"
+	"github.com/capsule-etl/capsule-etl/formats/files"
 	"github.com/capsule-etl/capsule-etl/mappings"
 )
 
@@ -29,12 +32,23 @@ in the mapping, the path of the setting and a hint.
 With INPUT, the columns the mapping names are checked against the file's header,
 and the first rows are evaluated to preview rows that would be rejected.
 
+Without --mapping, a .yaml or .yml argument is taken as the mapping.
+
 Exit status: 0 when the mapping is valid (warnings are printed but do not fail),
 2 when it is not.`,
-		Args: cobra.MaximumNArgs(1),
+		Example: `  capsule-etl validate --mapping contacts.yaml
+  capsule-etl validate --mapping contacts.yaml contacts.csv
+  capsule-etl validate --mapping deals.yaml deals.xlsx --rows 0`,
+		Args: cobra.MaximumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 1 {
-				opts.Input = args[0]
+			for _, a := range args {
+				if opts.Mapping == "" && isYAMLPath(a) {
+					opts.Mapping = a
+				} else if opts.Input == "" {
+					opts.Input = a
+				} else {
+					return usageError(fmt.Errorf("one INPUT file at most (got %q and %q); the mapping goes after --mapping", opts.Input, a))
+				}
 			}
 			return runValidate(opts, streams)
 		},
@@ -46,7 +60,14 @@ Exit status: 0 when the mapping is valid (warnings are printed but do not fail),
 
 func runValidate(opts *validateOptions, streams *IO) error {
 	if opts.Mapping == "" {
-		return usageError(errors.New("--mapping FILE is required\nRun 'capsule-etl validate --help' for usage"))
+		return usageError(errors.New("--mapping FILE is required: capsule-etl validate --mapping MAPPING.yaml [INPUT]\nRun 'capsule-etl validate --help' for usage"))
+	}
+	if files.FormatOf(opts.Mapping) != "" && !isYAMLPath(opts.Mapping) {
+		input := opts.Input
+		if input == "" {
+			input = opts.Mapping
+		}
+		return usageError(fmt.Errorf("%s is a data file, not a mapping: capsule-etl validate --mapping MAPPING.yaml %s (no mapping yet? capsule-etl init %s)", opts.Mapping, input, opts.Mapping))
 	}
 	src, err := os.ReadFile(opts.Mapping)
 	if err != nil {
@@ -62,7 +83,7 @@ func runValidate(opts *validateOptions, streams *IO) error {
 		if opts.Input != "" {
 			h, recs, err = readSample(opts.Input, m.Source, opts.Rows)
 			if err != nil {
-				return usageError(fmt.Errorf("reading the input: %w", err))
+				return usageError(previewHint(fmt.Errorf("reading the input: %w", err)))
 			}
 		}
 		var cp mappings.Problems
@@ -107,6 +128,12 @@ func previewRows(streams *IO, prog *mappings.Program, recs []*formats.Record) {
 		}
 	}
 	fmt.Fprintf(streams.Out, "checked %s of the input: %s would be rejected\n", plural(len(recs), "row"), plural(rejected, "row"))
+}
+
+// isYAMLPath reports a file name that is a mapping by its extension.
+func isYAMLPath(p string) bool {
+	ext := strings.ToLower(filepath.Ext(p))
+	return ext == ".yaml" || ext == ".yml"
 }
 
 func plural(n int, word string) string {

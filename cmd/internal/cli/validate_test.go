@@ -36,6 +36,10 @@ func TestValidateCommand(t *testing.T) {
 		{"column problems with input", []string{"validate", "--mapping", strings.Replace(bad, "bad", "bad2", 1), input}, ExitUsage,
 			[]string{`bad2.yaml:6:18: records.p.fields.firstName: column "Frist Name" is not in the input (did you mean "First Name"?)`}},
 		{"missing mapping flag", []string{"validate"}, ExitUsage, nil},
+		{"mapping as the argument", []string{"validate", good}, ExitOK, []string{"good.yaml is valid"}},
+		{"mapping and input as arguments", []string{"validate", input, good}, ExitOK, []string{"checked 2 rows of the input", "good.yaml is valid"}},
+		{"data file given as the mapping", []string{"validate", "--mapping", input}, ExitUsage, nil},
+		{"two inputs", []string{"validate", "--mapping", good, input, input}, ExitUsage, nil},
 		{"mapping file missing", []string{"validate", "--mapping", filepath.Join(dir, "nope.yaml")}, ExitUsage, nil},
 	}
 	writeFile(t, dir, "bad2.yaml", "version: 1\nrecords:\n  p:\n    entity: person\n    fields:\n      firstName: Frist Name\n")
@@ -88,5 +92,68 @@ func TestValidateExamples(t *testing.T) {
 				t.Errorf("code %d\n%s\n%s", code, out, errOut)
 			}
 		})
+	}
+}
+
+// TestInitReadsFilesAsPeopleHaveThem drafts mappings for files saved by
+// Excel on Windows and similar, and checks each draft validates against
+// its file with the source settings it wrote.
+func TestInitReadsFilesAsPeopleHaveThem(t *testing.T) {
+	dir := t.TempDir()
+	cp1252 := "Kundenliste Export 2026;;;;\r\n;;;;\r\nVorname;Nachname ; E-Mail;Telefon;Umsatz;;\r\nJ\xfcrgen;Gro\xdf;j@beispiel.example;030 1234567;1.234,56 \x80;;\r\n"
+	tests := []struct {
+		name     string
+		file     string
+		content  string
+		args     []string
+		wantCode int
+		want     []string
+	}{
+		{"windows-1252 with title rows", "kunden.csv", cp1252, nil, ExitOK,
+			[]string{"header_row: 3", "phone_region: DE", "locale: de", "emailAddresses: [{address: E-Mail"}},
+		{"header row given", "kunden2.csv", cp1252, []string{"--header-row", "3", "--encoding", "windows-1252", "--delimiter", ";"}, ExitOK,
+			[]string{"header_row: 3", "encoding: windows-1252", `delimiter: ";"`}},
+		{"negative header row", "kunden3.csv", cp1252, []string{"--header-row", "-1"}, ExitUsage, nil},
+		{"unknown encoding", "kunden4.csv", cp1252, []string{"--encoding", "latin9"}, ExitUsage, nil},
+		{"duplicate header gets a hint", "dups.csv", "Name,Email,email\nAnn,a@x.example,b@x.example\n", nil, ExitUsage, []string{`duplicate column name "email" in columns B and C`, "hint: fix the header"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			input := writeFile(t, dir, tt.file, tt.content)
+			out := filepath.Join(dir, tt.file+".yaml")
+			code, _, stderr := runCLI(t, append([]string{"init", input, "-o", out}, tt.args...)...)
+			if code != tt.wantCode {
+				t.Fatalf("init: code %d, want %d: %s", code, tt.wantCode, stderr)
+			}
+			if code != ExitOK {
+				for _, w := range tt.want {
+					if !strings.Contains(stderr, w) {
+						t.Errorf("stderr lacks %q:\n%s", w, stderr)
+					}
+				}
+				return
+			}
+			draft, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(string(draft), w) {
+					t.Errorf("draft lacks %q:\n%s", w, draft)
+				}
+			}
+			if code, stdout, stderr := runCLI(t, "validate", "--mapping", out, input); code != ExitOK {
+				t.Errorf("draft does not validate (code %d): %s%s\n%s", code, stdout, stderr, draft)
+			}
+		})
+	}
+}
+
+func TestValidateSaysWhenTheMappingIsADataFile(t *testing.T) {
+	dir := t.TempDir()
+	input := writeFile(t, dir, "in.csv", "First Name\nAnna\n")
+	code, out, errOut := runCLI(t, "validate", "--mapping", input)
+	if code != ExitUsage || !strings.Contains(errOut, "in.csv is a data file, not a mapping") || !strings.Contains(errOut, "capsule-etl init") {
+		t.Errorf("code %d, stdout %q, stderr %q: want exit 2 saying in.csv is a data file and how to draft a mapping", code, out, errOut)
 	}
 }

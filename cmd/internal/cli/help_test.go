@@ -1,0 +1,33 @@
+package cli
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+// TestHelpHasExamples checks that the help of every command of this package
+// (import and demo are checked by their own tests) shows an example section
+// whose lines start with the program name, as users copy them.
+func TestHelpHasExamples(t *testing.T) {
+	for _, path := range []string{"", "version", "api", "sandbox", "preview", "init", "validate", "export",
+		"runs", "runs list", "runs show", "runs rollback", "auth", "auth login", "auth status", "auth logout"} {
+		t.Run("help "+path, func(t *testing.T) {
+			var out bytes.Buffer
+			root := newRootCmd(&IO{In: strings.NewReader(""), Out: &out, ErrOut: &out})
+			root.SetArgs(append(strings.Fields(path), "--help"))
+			if err := root.Execute(); err != nil {
+				t.Fatal(err)
+			}
+			help := out.String()
+			_, ex, ok := strings.Cut(help, "Examples:\n")
+			if !ok {
+				t.Fatalf("no Examples section:\n%s", help)
+			}
+			first := strings.TrimSpace(strings.SplitN(ex, "\n", 2)[0])
+			if !strings.HasPrefix(first, "capsule-etl ") && !strings.Contains(first, " capsule-etl ") {
+				t.Errorf("first example %q does not run capsule-etl", first)
+			}
+		})
+	}
+}
