@@ -66,9 +66,11 @@ func TestValueShaping(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			src := "version: 1\ndefaults: {phone_region: GB}\nrecords:\n  o:\n    entity: organisation\n    fields:\n      name: {value: N}\n      fields:\n        X: " + tt.field + "\n"
-			h := formats.NewHeader([]string{"C"})
+			// A second, filled column: a row whose only cell is blank is a
+			// blank row, skipped before any field is evaluated.
+			h := formats.NewHeader([]string{"C", "Other"})
 			p := mustCompile(t, src, h)
-			ops, errs := p.Eval(&formats.Record{Header: h, Values: []formats.Value{tt.cell}})
+			ops, errs := p.Eval(&formats.Record{Header: h, Values: []formats.Value{tt.cell, str("filled")}})
 			if tt.wantErr != "" {
 				if len(errs) == 0 || !contains1(errs[0].Message, tt.wantErr) {
 					t.Fatalf("errors = %v, want %q", errs, tt.wantErr)
