@@ -211,8 +211,12 @@ func (r *Reader) readHeader() error {
 	for r.row < r.cfg.headerRow {
 		rec, err := r.next()
 		if err == io.EOF {
-			r.header = formats.NewHeader(nil)
-			return nil
+			if r.row == 0 {
+				r.header = formats.NewHeader(nil) // an empty file has no header, wherever asked
+				return nil
+			}
+			return &formats.ParseError{File: r.cfg.name, Row: r.cfg.headerRow,
+				Err: fmt.Errorf("header row %d is past the end of the file (%d rows)", r.cfg.headerRow, r.row)}
 		}
 		if err != nil {
 			return err

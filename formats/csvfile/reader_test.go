@@ -285,3 +285,14 @@ func TestDetectedHeaderRowAndRowNumbers(t *testing.T) {
 		})
 	}
 }
+
+func TestHeaderRowPastTheEnd(t *testing.T) {
+	_, err := NewReader(strings.NewReader("a,b\n1,2\n"), WithName("in.csv"), WithHeaderRow(5))
+	var pe *formats.ParseError
+	if !errors.As(err, &pe) || !strings.Contains(err.Error(), "in.csv, row 5: header row 5 is past the end of the file (2 rows)") {
+		t.Errorf("err = %v, want a ParseError saying row 5 is past the end of 2 rows", err)
+	}
+	if r, err := NewReader(strings.NewReader(""), WithHeaderRow(3)); err != nil || r.Header().Len() != 0 {
+		t.Errorf("empty file with a header row: %v", err)
+	}
+}

@@ -66,6 +66,9 @@ func runInit(opts *initOptions, streams *IO) error {
 		return usageError(fmt.Errorf("--header-row must be 1 or more (the spreadsheet row of the column names), got %d", opts.HeaderRow))
 	}
 	src := mappings.SourceOptions{Sheet: opts.Sheet, HeaderRow: opts.HeaderRow, Encoding: opts.Encoding, Delimiter: opts.Delimiter}
+	if err := checkSourceFlags(opts.Input, src); err != nil {
+		return usageError(err)
+	}
 	h, sample, info, err := readSampleInfo(opts.Input, src, 50)
 	if err != nil {
 		return usageError(previewHint(fmt.Errorf("reading the input: %w", err)))

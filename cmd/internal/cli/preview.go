@@ -17,6 +17,7 @@ import (
 	"github.com/capsule-etl/capsule-etl/formats/csvfile"
 	"github.com/capsule-etl/capsule-etl/formats/files"
 	"github.com/capsule-etl/capsule-etl/formats/xlsxfile"
+	"github.com/capsule-etl/capsule-etl/mappings"
 	"github.com/spf13/cobra"
 )
 
@@ -92,6 +93,9 @@ type previewResult struct {
 func runPreview(ctx context.Context, opts previewOptions, streams *IO) error {
 	if opts.Rows < 0 {
 		return usageError(errors.New("--rows must be 0 or more"))
+	}
+	if err := checkSourceFlags(opts.File, mappings.SourceOptions{Sheet: opts.Sheet, HeaderRow: opts.HeaderRow, Encoding: opts.Encoding, Delimiter: opts.Delimiter}); err != nil {
+		return usageError(err)
 	}
 	r, err := files.Open(opts.File, files.Options{Sheet: opts.Sheet, HeaderRow: opts.HeaderRow,
 		Encoding: opts.Encoding, Delimiter: opts.Delimiter, Stdin: streams.In})
