@@ -31,7 +31,9 @@ func WithName(n string) Option { return func(c *config) { c.name = n } }
 // WithMaxLineBytes caps the size of one line.
 func WithMaxLineBytes(n int) Option { return func(c *config) { c.maxLine = n } }
 
-// Reader reads JSON Lines: one object per line. The header is the keys of
+// Reader reads JSON Lines: one object per line. A file holding one JSON
+// array of objects (a .json export, or `capsule-etl api --paginate`) is read
+// the same way, one object per row, rows numbered by object. The header is the keys of
 // the first object, in the order written; a later object with a key the
 // first lacks is an error naming the line and key (put every key, even with
 // null, in the first object). Missing keys read as null. Values: null, bool,
@@ -75,6 +77,10 @@ func NewReader(src io.Reader, opts ...Option) (*Reader, error) {
 	cfg := config{name: "input", maxLine: DefaultMaxLineBytes}
 	for _, o := range opts {
 		o(&cfg)
+	}
+	src, err := arraySource(src)
+	if err != nil {
+		return nil, &formats.ParseError{File: cfg.name, Err: err}
 	}
 	r := &Reader{cfg: cfg, sc: bufio.NewScanner(src)}
 	r.sc.Buffer(make([]byte, 0, min(64<<10, cfg.maxLine)), cfg.maxLine)
@@ -279,4 +285,69 @@ func (r *Reader) Close() error {
 func isTypeError(err error) bool {
 	var te *json.UnmarshalTypeError
 	return errors.As(err, &te)
+}
+
+// arraySource returns src as JSON Lines: unchanged, or, when its first
+// character is '[', the array's elements one per line, decoded one at a
+// time so a large array is streamed.
+func arraySource(src io.Reader) (io.Reader, error) {
+	br := bufio.NewReader(src)
+	for {
+		b, err := br.Peek(1)
+		if err != nil {
+			return br, nil // empty: the line reader says so
+		}
+		switch {
+		case b[0] == ' ' || b[0] == '\t' || b[0] == '\r' || b[0] == '\n':
+			br.ReadByte()
+			continue
+		case b[0] == 0xEF:
+			if bom, _ := br.Peek(3); string(bom) == "\xEF\xBB\xBF" {
+				br.Discard(3)
+				continue
+			}
+		case b[0] == '[':
+			dec := json.NewDecoder(br)
+			dec.UseNumber()
+			if _, err := dec.Token(); err != nil {
+				return nil, err
+			}
+			return &arrayLines{dec: dec}, nil
+		}
+		return br, nil
+	}
+}
+
+// arrayLines turns the elements of a JSON array into lines.
+type arrayLines struct {
+	dec *json.Decoder
+	buf bytes.Buffer
+	err error
+}
+
+func (a *arrayLines) Read(p []byte) (int, error) {
+	for a.buf.Len() == 0 {
+		if a.err != nil {
+			return 0, a.err
+		}
+		if !a.dec.More() {
+			if _, err := a.dec.Token(); err != nil { // the closing ]
+				a.err = fmt.Errorf("the JSON array is not closed: %w", err)
+				continue
+			}
+			a.err = io.EOF
+			continue
+		}
+		var raw json.RawMessage
+		if err := a.dec.Decode(&raw); err != nil {
+			a.err = fmt.Errorf("invalid JSON in the array: %w", err)
+			continue
+		}
+		if err := json.Compact(&a.buf, raw); err != nil {
+			a.err = err
+			continue
+		}
+		a.buf.WriteByte('\n')
+	}
+	return a.buf.Read(p)
 }

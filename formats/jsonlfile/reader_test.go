@@ -34,6 +34,11 @@ func TestReader(t *testing.T) {
 		{name: "duplicate key in first line", in: `{"a":1,"A":2}`, wantErr: formats.ErrDuplicateHeader},
 		{name: "line too long", in: "{\"a\":\"" + strings.Repeat("x", 200) + "\"}\n", wantErr: formats.ErrRecordTooLarge},
 		{name: "empty input", in: "", header: ""},
+		{name: "a JSON array of objects, pretty-printed", in: "\xEF\xBB\xBF [\n  {\"id\": 1,\n   \"name\": \"Zoë\", \"big\": 12345678901234567890.5},\n  {\"id\": 2, \"name\": null}\n]\n", header: "id|name|big",
+			want: [][]formats.Value{{formats.IntValue(1), formats.StringValue("Zoë"), formats.DecimalValue("12345678901234567890.5")}, {formats.IntValue(2), {}, {}}}, rows: []int{1, 2}},
+		{name: "empty array", in: "[]", header: ""},
+		{name: "array element not an object", in: `[{"a":1}, 7]`, errIn: "row 2: not a JSON object"},
+		{name: "array not closed", in: `[{"a":1}, {"a":2}`, errIn: "the JSON array is not closed"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
