@@ -17,6 +17,14 @@ import (
 // DefaultMaxLineBytes caps one line, so a file without newlines cannot eat memory.
 const DefaultMaxLineBytes = 4 << 20
 
+// headerObjects is how many objects the header is gathered from.
+const headerObjects = 100
+
+type pendingLine struct {
+	b    []byte
+	line int
+}
+
 type config struct {
 	name    string
 	maxLine int
@@ -33,10 +41,11 @@ func WithMaxLineBytes(n int) Option { return func(c *config) { c.maxLine = n } }
 
 // Reader reads JSON Lines: one object per line. A file holding one JSON
 // array of objects (a .json export, or `capsule-etl api --paginate`) is read
-// the same way, one object per row, rows numbered by object. The header is the keys of
-// the first object, in the order written; a later object with a key the
-// first lacks is an error naming the line and key (put every key, even with
-// null, in the first object). Missing keys read as null. Values: null, bool,
+// the same way, one object per row, rows numbered by object. The header is
+// the keys of the first 100 objects, in the order first seen (objects of
+// different shapes, like people and organisations, share one header); a
+// later object with a key none of them has is an error naming the line and
+// key (put every key, even with null, in the first object). Missing keys read as null. Values: null, bool,
 // strings, numbers as Int when whole and within int64, otherwise Float
 // (Decimal when the text has more digits than a float keeps), arrays as
 // List, nested objects as their JSON text. Row numbers are line numbers.
@@ -47,7 +56,11 @@ type Reader struct {
 	header *formats.Header
 	rec    formats.Record
 	line   int
-	first  []byte // the first object's line, read to build the header
+	// pending holds the lines read ahead to build the header, then the
+	// error that stopped the look-ahead; lastLine is r.line after it.
+	pending  []pendingLine
+	pendErr  error
+	lastLine int
 	obj    map[string]any
 	err    error
 }
@@ -96,9 +109,38 @@ func NewReader(src io.Reader, opts ...Option) (*Reader, error) {
 	if err != nil {
 		return nil, err
 	}
+	r.pending = append(r.pending, pendingLine{b: append([]byte(nil), line...), line: r.line})
+	seen := map[string]bool{}
+	for _, n := range names {
+		seen[n] = true
+	}
+	for len(r.pending) < headerObjects {
+		line, err := r.nextLine()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			r.pendErr = err
+			break
+		}
+		r.pending = append(r.pending, pendingLine{b: append([]byte(nil), line...), line: r.line})
+		more, err := r.keyList(line)
+		if err != nil {
+			break // Read reports it on this line
+		}
+		for _, k := range more {
+			if !seen[k] {
+				seen[k] = true
+				names = append(names, k)
+			}
+		}
+	}
+	r.lastLine = r.line
+	if col, err := formats.CheckHeader(names); err != nil {
+		return nil, &formats.ParseError{File: cfg.name, Column: names[col], Err: fmt.Errorf("%w (keys of the first %d objects)", err, len(r.pending))}
+	}
 	r.header = formats.NewHeader(names)
 	r.rec = formats.Record{Header: r.header, Values: make([]formats.Value, len(names)), Pos: formats.Position{File: cfg.name}}
-	r.first = append([]byte(nil), line...)
 	return r, nil
 }
 
@@ -127,8 +169,21 @@ func (r *Reader) nextLine() ([]byte, error) {
 	return nil, io.EOF
 }
 
-// keys lists the keys of the object on line, in order.
+// keys lists the keys of the object on line, in order, and checks them
+// as a header.
 func (r *Reader) keys(line []byte) ([]string, error) {
+	names, err := r.keyList(line)
+	if err != nil {
+		return nil, err
+	}
+	if col, err := formats.CheckHeader(names); err != nil {
+		return nil, r.perr(names[col], err)
+	}
+	return names, nil
+}
+
+// keyList lists the keys of the object on line, in order.
+func (r *Reader) keyList(line []byte) ([]string, error) {
 	var names []string
 	err := r.walk(line, func(key string, dec *json.Decoder) error {
 		names = append(names, key)
@@ -137,9 +192,6 @@ func (r *Reader) keys(line []byte) ([]string, error) {
 	})
 	if err != nil {
 		return nil, err
-	}
-	if col, err := formats.CheckHeader(names); err != nil {
-		return nil, r.perr(names[col], err)
 	}
 	return names, nil
 }
@@ -190,12 +242,21 @@ func (r *Reader) Read() (*formats.Record, error) {
 	}
 	var line []byte
 	var err error
-	if r.first != nil {
-		line, r.first = r.first, nil
-		r.rec.Pos.Row = r.line
-	} else if line, err = r.nextLine(); err != nil {
-		r.err = err
-		return nil, err
+	switch {
+	case len(r.pending) > 0:
+		line, r.line = r.pending[0].b, r.pending[0].line
+		r.pending = r.pending[1:]
+		if len(r.pending) == 0 {
+			defer func() { r.line = r.lastLine }()
+		}
+	case r.pendErr != nil:
+		r.err = r.pendErr
+		return nil, r.err
+	default:
+		if line, err = r.nextLine(); err != nil {
+			r.err = err
+			return nil, err
+		}
 	}
 	// One Decode per line into a map is several times faster than walking
 	// tokens; key order only matters for the first line.
@@ -224,7 +285,7 @@ func (r *Reader) Read() (*formats.Record, error) {
 	if found < len(r.obj) {
 		for key := range r.obj {
 			if i, ok := r.header.Index(key); !ok || r.header.Names()[i] != key {
-				r.err = r.perr(key, fmt.Errorf("%w: key %q is not in the first object; list every key in the first line (null is fine)", formats.ErrUnknownColumn, key))
+				r.err = r.perr(key, fmt.Errorf("%w: key %q is not in the first objects; list every key in the first line (null is fine)", formats.ErrUnknownColumn, key))
 				return nil, r.err
 			}
 		}
