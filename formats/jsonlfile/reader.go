@@ -61,8 +61,8 @@ type Reader struct {
 	pending  []pendingLine
 	pendErr  error
 	lastLine int
-	obj    map[string]any
-	err    error
+	obj      map[string]any
+	err      error
 }
 
 var (
