@@ -247,7 +247,7 @@ func previewHint(err error) error {
 		hint = "rename the file with its real extension"
 	case errors.Is(err, xlsxfile.ErrSheetMissing):
 		hint = "pass --sheet with one of those names, or its position (1 = the first)"
-	case errors.Is(err, xlsxfile.ErrOldXLS), errors.Is(err, xlsxfile.ErrEncrypted), errors.Is(err, csvfile.ErrSpreadsheet):
+	case errors.Is(err, xlsxfile.ErrOldXLS), errors.Is(err, xlsxfile.ErrEncrypted), errors.Is(err, csvfile.ErrSpreadsheet), errors.Is(err, csvfile.ErrNotText):
 		return err // the message says what to do
 	case errors.Is(err, xlsxfile.ErrNotXLSX):
 		hint = "the file is damaged or not a workbook: open it in Excel and save it as .xlsx again"
