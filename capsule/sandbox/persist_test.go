@@ -114,7 +114,7 @@ func TestBadJSONFilesNameLineAndColumn(t *testing.T) {
 		opt                 func(string) Option
 	}{
 		{"syntax error in a seed", "{\n  \"users\": [\n    {\"username\": \"boss\",}\n  ]\n}", "seed.json:3:25: invalid character '}'", WithSeedFile},
-		{"wrong type in a seed", "{\"users\": [\n  {\"username\": 7}\n]}", "seed.json:2:16: json: cannot unmarshal number", WithSeedFile},
+		{"wrong type in a seed", "{\"users\": [\n  {\"username\": 7}\n]}", "seed.json:2:16: users.username: want a string, found a number", WithSeedFile},
 		{"broken data file", "{\"parties\": [", "seed.json:1:13 is not valid", WithDataFile},
 	}
 	for _, tt := range tests {

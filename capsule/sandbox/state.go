@@ -184,7 +184,13 @@ func LoadSeed(path string) (Seed, error) {
 	dec := json.NewDecoder(strings.NewReader(string(b)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&s); err != nil {
-		return s, fmt.Errorf("seed file %s%s: %w (see the shape in the sandbox package documentation)", path, jsonWhere(b, err), err)
+		msg := err.Error()
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Field != "" {
+			// Say it in the file's terms, not Go's ("Go struct field SeedUser…").
+			msg = fmt.Sprintf("%s: want a %s, found a %s", te.Field, jsonKind(te.Type.Kind().String()), te.Value)
+		}
+		return s, fmt.Errorf("seed file %s%s: %s (see the shape in the sandbox package documentation)", path, jsonWhere(b, err), msg)
 	}
 	for i, f := range s.Fields {
 		switch f.Entity {
@@ -320,4 +326,19 @@ func jsonWhere(b []byte, err error) string {
 	line := bytes.Count(before, []byte("\n")) + 1
 	col := int(off) - bytes.LastIndexByte(before, '\n') - 1
 	return fmt.Sprintf(":%d:%d", line, col)
+}
+
+// jsonKind names a Go kind as JSON does.
+func jsonKind(goKind string) string {
+	switch goKind {
+	case "string":
+		return "string"
+	case "bool":
+		return "true or false"
+	case "slice", "array":
+		return "list [...]"
+	case "struct", "map":
+		return "object {...}"
+	}
+	return "number"
 }

@@ -70,6 +70,24 @@ func WithLazyQuotes(lazy bool) Option { return func(c *config) { c.lazyQuotes = 
 // as CSV text.
 var ErrSpreadsheet = errors.New("this is an Excel workbook or a zip file, not CSV text: give it its real extension (.xlsx), or save it from Excel as CSV UTF-8")
 
+// ErrNotText is returned for a file whose first bytes are binary data
+// (control characters no text editor or spreadsheet writes).
+var ErrNotText = errors.New("this does not look like text: it holds binary data (is it a CSV? a compressed or encrypted file needs its real extension)")
+
+// binaryLooking reports control bytes other than tab, CR, LF and form feed
+// in more than 1% of the first 4 KiB (text in any single-byte encoding has
+// none; UTF-16 is detected before).
+func binaryLooking(p []byte) bool {
+	sample := p[:min(len(p), 4096)]
+	n := 0
+	for _, c := range sample {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' {
+			n++
+		}
+	}
+	return len(sample) > 0 && n*100 > len(sample)
+}
+
 // Reader reads CSV records as String values (an empty cell is Null). It
 // implements formats.Reader and formats.Informer.
 type Reader struct {
@@ -157,6 +175,9 @@ func NewReader(src io.Reader, opts ...Option) (*Reader, error) {
 		return nil, perr(ErrSpreadsheet)
 	}
 	enc, skip := detectEncoding(prefix, perr0 == io.EOF)
+	if cfg.encoding == "" && (enc == Windows1252 || enc == UTF8) && binaryLooking(prefix) {
+		return nil, perr(ErrNotText)
+	}
 	if cfg.encoding != "" {
 		enc = strings.ToLower(cfg.encoding)
 		skip = 0
@@ -211,8 +232,12 @@ func (r *Reader) readHeader() error {
 	for r.row < r.cfg.headerRow {
 		rec, err := r.next()
 		if err == io.EOF {
-			r.header = formats.NewHeader(nil)
-			return nil
+			if r.row == 0 {
+				r.header = formats.NewHeader(nil) // an empty file has no header, wherever asked
+				return nil
+			}
+			return &formats.ParseError{File: r.cfg.name, Row: r.cfg.headerRow,
+				Err: fmt.Errorf("header row %d is past the end of the file (%d rows)", r.cfg.headerRow, r.row)}
 		}
 		if err != nil {
 			return err

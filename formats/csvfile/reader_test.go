@@ -88,6 +88,7 @@ func TestReaderOddities(t *testing.T) {
 		{name: "unclosed quote names its line", data: []byte("a,b\n1,\"ok\"\n2,\"open\n3,x\n"), wantErr: csvQuote, wantInErr: "row starting on line 3 is not closed"},
 		{name: "error while detecting the header comes in its turn", data: []byte("a,b\n1,2\n3,x\"y\n"), wantErr: csvBareQuote, wantInErr: "row 3"},
 		{name: "bad quote below blank lines counts them", data: []byte("Name;Notes\n\"Ann\";x\n\n\n\"Bob\" ;x\n"), wantErr: csvQuote, wantInErr: "in.csv, row 5:"},
+		{name: "binary data", data: []byte("\x01\x02name\x00\x03,\x04\x05\x06\x07\x08\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f garbage\xff\xfe"), wantErr: ErrNotText, wantInErr: "binary data"},
 		{name: "xlsx named .csv", data: []byte("PK\x03\x04\x14\x00rest of a zip"), wantErr: ErrSpreadsheet, wantInErr: "give it its real extension"},
 		{name: "oversize record from missing quote", data: []byte("a,b\n1,\"" + strings.Repeat("x,y\n", 10000)), opts: []Option{WithMaxRecordBytes(1000)}, wantErr: formats.ErrRecordTooLarge, wantInErr: "row 2"},
 		{name: "bare quote names row", data: []byte("a,b\n1,2\n3,x\"y\n"), wantErr: csvBareQuote, wantInErr: "row 3"},
@@ -283,5 +284,16 @@ func TestDetectedHeaderRowAndRowNumbers(t *testing.T) {
 				t.Errorf("rows = %v, want %v", got, tt.rows)
 			}
 		})
+	}
+}
+
+func TestHeaderRowPastTheEnd(t *testing.T) {
+	_, err := NewReader(strings.NewReader("a,b\n1,2\n"), WithName("in.csv"), WithHeaderRow(5))
+	var pe *formats.ParseError
+	if !errors.As(err, &pe) || !strings.Contains(err.Error(), "in.csv, row 5: header row 5 is past the end of the file (2 rows)") {
+		t.Errorf("err = %v, want a ParseError saying row 5 is past the end of 2 rows", err)
+	}
+	if r, err := NewReader(strings.NewReader(""), WithHeaderRow(3)); err != nil || r.Header().Len() != 0 {
+		t.Errorf("empty file with a header row: %v", err)
 	}
 }

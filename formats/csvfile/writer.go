@@ -159,6 +159,9 @@ func (w *Writer) Close() error {
 
 // Abort gives up: nothing is left at the final path.
 func (w *Writer) Abort() error {
+	if w == nil {
+		return nil // nothing was created
+	}
 	if w.closed {
 		return nil
 	}

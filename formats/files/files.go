@@ -55,6 +55,14 @@ func FormatOf(path string) string {
 // (.csv .tsv .txt .csv.gz .xlsx .parquet .jsonl .ndjson; "-" reads CSV from
 // opt.Stdin). Every reader implements formats.Informer; use InfoOf.
 func Open(path string, opt Options) (formats.Reader, error) {
+	r, err := open(path, opt)
+	if err != nil {
+		return nil, err // not a typed nil inside the interface
+	}
+	return r, nil
+}
+
+func open(path string, opt Options) (formats.Reader, error) {
 	format := opt.Format
 	if format == "" {
 		format = FormatOf(path)
@@ -115,6 +123,16 @@ type WriteOptions struct {
 // into place by Close; Abort (every writer here implements formats.Aborter)
 // leaves nothing behind.
 func Create(path string, header []string, opt WriteOptions) (formats.Writer, error) {
+	w, err := create(path, header, opt)
+	if err != nil {
+		// A nil *csvfile.Writer in the interface is not a nil interface:
+		// callers that abort a writer they hold would call it on nil.
+		return nil, err
+	}
+	return w, nil
+}
+
+func create(path string, header []string, opt WriteOptions) (formats.Writer, error) {
 	format := opt.Format
 	if format == "" {
 		format = FormatOf(path)

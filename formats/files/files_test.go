@@ -9,6 +9,10 @@ import (
 	"testing"
 
 	"github.com/capsule-etl/capsule-etl/formats"
+	"github.com/capsule-etl/capsule-etl/formats/csvfile"
+	"github.com/capsule-etl/capsule-etl/formats/jsonlfile"
+	"github.com/capsule-etl/capsule-etl/formats/parquetfile"
+	"github.com/capsule-etl/capsule-etl/formats/xlsxfile"
 )
 
 func TestFormatOf(t *testing.T) {
@@ -72,5 +76,43 @@ func TestUnknownFormat(t *testing.T) {
 	}
 	if _, err := Create("x.doc", nil, WriteOptions{}); !errors.Is(err, ErrUnknownFormat) {
 		t.Fatalf("create err = %v", err)
+	}
+}
+
+// TestErrorsGiveNilInterfaces checks that a failed Create or Open returns a
+// nil interface, not a nil pointer inside one, which a caller's deferred
+// Abort or Close would call and crash on (an export to a missing directory
+// did).
+func TestErrorsGiveNilInterfaces(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "no", "such", "dir")
+	for _, ext := range []string{".csv", ".csv.gz", ".xlsx", ".parquet", ".jsonl"} {
+		t.Run("create "+ext, func(t *testing.T) {
+			w, err := Create(filepath.Join(missing, "out"+ext), []string{"a"}, WriteOptions{})
+			if err == nil || w != nil {
+				t.Errorf("Create in a missing directory: writer %#v, err %v; want nil and an error", w, err)
+			}
+			if a, ok := w.(formats.Aborter); ok {
+				a.Abort() // must not crash even on a nil pointer
+			}
+		})
+		t.Run("open "+ext, func(t *testing.T) {
+			r, err := Open(filepath.Join(missing, "in"+ext), Options{})
+			if err == nil || r != nil {
+				t.Errorf("Open of a missing file: reader %#v, err %v; want nil and an error", r, err)
+			}
+		})
+	}
+}
+
+func TestAbortOnNilWriters(t *testing.T) {
+	for name, a := range map[string]formats.Aborter{
+		"csv": (*csvfile.Writer)(nil), "jsonl": (*jsonlfile.Writer)(nil), "parquet": (*parquetfile.Writer)(nil),
+		"xlsx": (*xlsxfile.FileWriter)(nil), "workbook": (*xlsxfile.Workbook)(nil),
+	} {
+		t.Run(name, func(t *testing.T) {
+			if err := a.Abort(); err != nil {
+				t.Errorf("Abort on a nil %s writer: %v", name, err)
+			}
+		})
 	}
 }

@@ -17,6 +17,14 @@ import (
 // DefaultMaxLineBytes caps one line, so a file without newlines cannot eat memory.
 const DefaultMaxLineBytes = 4 << 20
 
+// headerObjects is how many objects the header is gathered from.
+const headerObjects = 100
+
+type pendingLine struct {
+	b    []byte
+	line int
+}
+
 type config struct {
 	name    string
 	maxLine int
@@ -31,10 +39,13 @@ func WithName(n string) Option { return func(c *config) { c.name = n } }
 // WithMaxLineBytes caps the size of one line.
 func WithMaxLineBytes(n int) Option { return func(c *config) { c.maxLine = n } }
 
-// Reader reads JSON Lines: one object per line. The header is the keys of
-// the first object, in the order written; a later object with a key the
-// first lacks is an error naming the line and key (put every key, even with
-// null, in the first object). Missing keys read as null. Values: null, bool,
+// Reader reads JSON Lines: one object per line. A file holding one JSON
+// array of objects (a .json export, or `capsule-etl api --paginate`) is read
+// the same way, one object per row, rows numbered by object. The header is
+// the keys of the first 100 objects, in the order first seen (objects of
+// different shapes, like people and organisations, share one header); a
+// later object with a key none of them has is an error naming the line and
+// key (put every key, even with null, in the first object). Missing keys read as null. Values: null, bool,
 // strings, numbers as Int when whole and within int64, otherwise Float
 // (Decimal when the text has more digits than a float keeps), arrays as
 // List, nested objects as their JSON text. Row numbers are line numbers.
@@ -45,9 +56,13 @@ type Reader struct {
 	header *formats.Header
 	rec    formats.Record
 	line   int
-	first  []byte // the first object's line, read to build the header
-	obj    map[string]any
-	err    error
+	// pending holds the lines read ahead to build the header, then the
+	// error that stopped the look-ahead; lastLine is r.line after it.
+	pending  []pendingLine
+	pendErr  error
+	lastLine int
+	obj      map[string]any
+	err      error
 }
 
 var (
@@ -76,6 +91,10 @@ func NewReader(src io.Reader, opts ...Option) (*Reader, error) {
 	for _, o := range opts {
 		o(&cfg)
 	}
+	src, err := arraySource(src)
+	if err != nil {
+		return nil, &formats.ParseError{File: cfg.name, Err: err}
+	}
 	r := &Reader{cfg: cfg, sc: bufio.NewScanner(src)}
 	r.sc.Buffer(make([]byte, 0, min(64<<10, cfg.maxLine)), cfg.maxLine)
 	line, err := r.nextLine()
@@ -90,9 +109,38 @@ func NewReader(src io.Reader, opts ...Option) (*Reader, error) {
 	if err != nil {
 		return nil, err
 	}
+	r.pending = append(r.pending, pendingLine{b: append([]byte(nil), line...), line: r.line})
+	seen := map[string]bool{}
+	for _, n := range names {
+		seen[n] = true
+	}
+	for len(r.pending) < headerObjects {
+		line, err := r.nextLine()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			r.pendErr = err
+			break
+		}
+		r.pending = append(r.pending, pendingLine{b: append([]byte(nil), line...), line: r.line})
+		more, err := r.keyList(line)
+		if err != nil {
+			break // Read reports it on this line
+		}
+		for _, k := range more {
+			if !seen[k] {
+				seen[k] = true
+				names = append(names, k)
+			}
+		}
+	}
+	r.lastLine = r.line
+	if col, err := formats.CheckHeader(names); err != nil {
+		return nil, &formats.ParseError{File: cfg.name, Column: names[col], Err: fmt.Errorf("%w (keys of the first %d objects)", err, len(r.pending))}
+	}
 	r.header = formats.NewHeader(names)
 	r.rec = formats.Record{Header: r.header, Values: make([]formats.Value, len(names)), Pos: formats.Position{File: cfg.name}}
-	r.first = append([]byte(nil), line...)
 	return r, nil
 }
 
@@ -121,8 +169,21 @@ func (r *Reader) nextLine() ([]byte, error) {
 	return nil, io.EOF
 }
 
-// keys lists the keys of the object on line, in order.
+// keys lists the keys of the object on line, in order, and checks them
+// as a header.
 func (r *Reader) keys(line []byte) ([]string, error) {
+	names, err := r.keyList(line)
+	if err != nil {
+		return nil, err
+	}
+	if col, err := formats.CheckHeader(names); err != nil {
+		return nil, r.perr(names[col], err)
+	}
+	return names, nil
+}
+
+// keyList lists the keys of the object on line, in order.
+func (r *Reader) keyList(line []byte) ([]string, error) {
 	var names []string
 	err := r.walk(line, func(key string, dec *json.Decoder) error {
 		names = append(names, key)
@@ -131,9 +192,6 @@ func (r *Reader) keys(line []byte) ([]string, error) {
 	})
 	if err != nil {
 		return nil, err
-	}
-	if col, err := formats.CheckHeader(names); err != nil {
-		return nil, r.perr(names[col], err)
 	}
 	return names, nil
 }
@@ -184,12 +242,21 @@ func (r *Reader) Read() (*formats.Record, error) {
 	}
 	var line []byte
 	var err error
-	if r.first != nil {
-		line, r.first = r.first, nil
-		r.rec.Pos.Row = r.line
-	} else if line, err = r.nextLine(); err != nil {
-		r.err = err
-		return nil, err
+	switch {
+	case len(r.pending) > 0:
+		line, r.line = r.pending[0].b, r.pending[0].line
+		r.pending = r.pending[1:]
+		if len(r.pending) == 0 {
+			defer func() { r.line = r.lastLine }()
+		}
+	case r.pendErr != nil:
+		r.err = r.pendErr
+		return nil, r.err
+	default:
+		if line, err = r.nextLine(); err != nil {
+			r.err = err
+			return nil, err
+		}
 	}
 	// One Decode per line into a map is several times faster than walking
 	// tokens; key order only matters for the first line.
@@ -218,7 +285,7 @@ func (r *Reader) Read() (*formats.Record, error) {
 	if found < len(r.obj) {
 		for key := range r.obj {
 			if i, ok := r.header.Index(key); !ok || r.header.Names()[i] != key {
-				r.err = r.perr(key, fmt.Errorf("%w: key %q is not in the first object; list every key in the first line (null is fine)", formats.ErrUnknownColumn, key))
+				r.err = r.perr(key, fmt.Errorf("%w: key %q is not in the first objects; list every key in the first line (null is fine)", formats.ErrUnknownColumn, key))
 				return nil, r.err
 			}
 		}
@@ -279,4 +346,69 @@ func (r *Reader) Close() error {
 func isTypeError(err error) bool {
 	var te *json.UnmarshalTypeError
 	return errors.As(err, &te)
+}
+
+// arraySource returns src as JSON Lines: unchanged, or, when its first
+// character is '[', the array's elements one per line, decoded one at a
+// time so a large array is streamed.
+func arraySource(src io.Reader) (io.Reader, error) {
+	br := bufio.NewReader(src)
+	for {
+		b, err := br.Peek(1)
+		if err != nil {
+			return br, nil // empty: the line reader says so
+		}
+		switch {
+		case b[0] == ' ' || b[0] == '\t' || b[0] == '\r' || b[0] == '\n':
+			br.ReadByte()
+			continue
+		case b[0] == 0xEF:
+			if bom, _ := br.Peek(3); string(bom) == "\xEF\xBB\xBF" {
+				br.Discard(3)
+				continue
+			}
+		case b[0] == '[':
+			dec := json.NewDecoder(br)
+			dec.UseNumber()
+			if _, err := dec.Token(); err != nil {
+				return nil, err
+			}
+			return &arrayLines{dec: dec}, nil
+		}
+		return br, nil
+	}
+}
+
+// arrayLines turns the elements of a JSON array into lines.
+type arrayLines struct {
+	dec *json.Decoder
+	buf bytes.Buffer
+	err error
+}
+
+func (a *arrayLines) Read(p []byte) (int, error) {
+	for a.buf.Len() == 0 {
+		if a.err != nil {
+			return 0, a.err
+		}
+		if !a.dec.More() {
+			if _, err := a.dec.Token(); err != nil { // the closing ]
+				a.err = fmt.Errorf("the JSON array is not closed: %w", err)
+				continue
+			}
+			a.err = io.EOF
+			continue
+		}
+		var raw json.RawMessage
+		if err := a.dec.Decode(&raw); err != nil {
+			a.err = fmt.Errorf("invalid JSON in the array: %w", err)
+			continue
+		}
+		if err := json.Compact(&a.buf, raw); err != nil {
+			a.err = err
+			continue
+		}
+		a.buf.WriteByte('\n')
+	}
+	return a.buf.Read(p)
 }

@@ -28,12 +28,21 @@ func TestReader(t *testing.T) {
 			rows: []int{1}},
 		{name: "missing keys are null and blank lines skipped", in: "{\"a\":1,\"b\":2}\n\n{\"b\":3}\n", header: "a|b",
 			want: [][]formats.Value{{formats.IntValue(1), formats.IntValue(2)}, {{}, formats.IntValue(3)}}, rows: []int{1, 3}},
-		{name: "new key refused", in: "{\"a\":1}\n{\"a\":2,\"b\":3}\n", wantErr: formats.ErrUnknownColumn, errIn: `row 2, column "b"`},
+		{name: "keys of later objects join the header", in: "{\"a\":1}\n{\"b\":3,\"a\":2}\n", header: "a|b",
+			want: [][]formats.Value{{formats.IntValue(1), {}}, {formats.IntValue(2), formats.IntValue(3)}}, rows: []int{1, 2}},
+		{name: "new key after the first objects refused", in: strings.Repeat("{\"a\":1}\n", 100) + "{\"a\":2,\"b\":3}\n", wantErr: formats.ErrUnknownColumn, errIn: `row 101, column "b"`},
+		{name: "keys differing in case across objects", in: "{\"Name\":1}\n{\"name\":2}\n", wantErr: formats.ErrDuplicateHeader, errIn: "keys of the first 2 objects"},
+		{name: "error while looking ahead comes in its turn", in: "{\"a\":1}\n{\"a\":\n", errIn: "row 2"},
 		{name: "not an object", in: "{\"a\":1}\n[1,2]\n", errIn: "row 2: not a JSON object"},
 		{name: "broken JSON", in: "{\"a\":1}\n{\"a\":\n", errIn: "row 2"},
 		{name: "duplicate key in first line", in: `{"a":1,"A":2}`, wantErr: formats.ErrDuplicateHeader},
 		{name: "line too long", in: "{\"a\":\"" + strings.Repeat("x", 200) + "\"}\n", wantErr: formats.ErrRecordTooLarge},
 		{name: "empty input", in: "", header: ""},
+		{name: "a JSON array of objects, pretty-printed", in: "\xEF\xBB\xBF [\n  {\"id\": 1,\n   \"name\": \"Zoë\", \"big\": 12345678901234567890.5},\n  {\"id\": 2, \"name\": null}\n]\n", header: "id|name|big",
+			want: [][]formats.Value{{formats.IntValue(1), formats.StringValue("Zoë"), formats.DecimalValue("12345678901234567890.5")}, {formats.IntValue(2), {}, {}}}, rows: []int{1, 2}},
+		{name: "empty array", in: "[]", header: ""},
+		{name: "array element not an object", in: `[{"a":1}, 7]`, errIn: "row 2: not a JSON object"},
+		{name: "array not closed", in: `[{"a":1}, {"a":2}`, errIn: "the JSON array is not closed"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -268,6 +268,9 @@ func (w *Writer) Close() error {
 
 // Abort leaves nothing at the final path.
 func (w *Writer) Abort() error {
+	if w == nil {
+		return nil // nothing was created
+	}
 	if w.closed {
 		return nil
 	}

@@ -140,6 +140,9 @@ func (w *Workbook) Close() error {
 
 // Abort drops the workbook: nothing is left at the final path.
 func (w *Workbook) Abort() error {
+	if w == nil {
+		return nil // nothing was created
+	}
 	if w.done {
 		return nil
 	}
@@ -354,4 +357,9 @@ func (w *FileWriter) Write(values []formats.Value) error { return w.sheet.Write(
 func (w *FileWriter) Close() error { return w.wb.Close() }
 
 // Abort leaves nothing at the final path.
-func (w *FileWriter) Abort() error { return w.wb.Abort() }
+func (w *FileWriter) Abort() error {
+	if w == nil {
+		return nil
+	}
+	return w.wb.Abort()
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/capsule-etl/capsule-etl/capsule"
 	"github.com/capsule-etl/capsule-etl/capsule/auth"
@@ -141,7 +142,16 @@ func (o *accountOptions) newClient(extra ...capsule.Option) (*capsule.Client, er
 	}
 	c, err := capsule.NewClient(append(opts, extra...)...)
 	if err != nil {
-		return nil, usageError(fmt.Errorf("--base-url: %w", err))
+		return nil, usageError(fmt.Errorf("--base-url: %w%s", err, baseURLExample(o.resolvedBaseURL())))
 	}
 	return c, nil
+}
+
+// baseURLExample suggests the full form of a base URL written as HOST:PORT,
+// the way a sandbox address is often copied.
+func baseURLExample(base string) string {
+	if base == "" || strings.Contains(base, "://") {
+		return ""
+	}
+	return fmt.Sprintf(" (write it whole, e.g. http://%s/api/v2)", strings.TrimSuffix(base, "/"))
 }

@@ -129,6 +129,8 @@ func TestAPICommand(t *testing.T) {
 		{name: "no path", args: []string{"api"}, wantCode: ExitUsage, wantErr: []string{"exactly one PATH"}},
 		{name: "invalid input JSON", args: []string{"api", "parties", "--input", "-", "--base-url", base},
 			stdin: `{nope`, wantCode: ExitUsage, wantErr: []string{"not valid JSON"}},
+		{name: "base URL without scheme gets an example", args: []string{"api", "site", "--base-url", "127.0.0.1:8080"},
+			wantCode: ExitUsage, wantErr: []string{"write it whole, e.g. http://127.0.0.1:8080/api/v2"}},
 		{name: "mistyped method refused before sending", args: []string{"api", "-X", "DELET", "parties/5", "--base-url", base},
 			wantCode: ExitUsage, wantErr: []string{"-X DELET: not an HTTP method", "DELETE"}},
 		{name: "unreachable API says what to check", args: []string{"api", "site", "--base-url", dead},

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -129,6 +130,16 @@ func (o *exportOptions) pipelineOptions(streams *IO) (pipeline.ExportOptions, er
 	}
 	if o.Output == "" {
 		return eo, errors.New("--output FILE is required (- writes CSV to stdout)")
+	}
+	if o.Output != "-" {
+		// Checked before anything is fetched: a long export should not
+		// fail at its very end on a mistyped folder.
+		if st, err := os.Stat(filepath.Dir(o.Output)); err != nil || !st.IsDir() {
+			return eo, fmt.Errorf("--output %s: the folder %s does not exist; create it or choose another path", o.Output, filepath.Dir(o.Output))
+		}
+		if st, err := os.Stat(o.Output); err == nil && st.IsDir() {
+			return eo, fmt.Errorf("--output %s is a folder; name a file in it, e.g. %s", o.Output, filepath.Join(o.Output, "export.csv"))
+		}
 	}
 	switch {
 	case o.Incremental && o.Since != "":

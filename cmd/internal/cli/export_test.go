@@ -73,6 +73,8 @@ func TestExportCommand(t *testing.T) {
 		{"projects are kases", []string{"export", "--entity", "projects", "-o", "-"}, ExitOK, "", "kases 0 written"},
 		{"people are parties", []string{"export", "--entity", "people", "-o", "-"}, ExitUsage, "", "use --entity parties"},
 		{"unknown entity", []string{"export", "--entity", "widgets", "-o", "-"}, ExitUsage, "", `unknown entity "widgets": choose from parties`},
+		{"output folder missing", []string{"export", "--entity", "parties", "-o", filepath.Join(dir, "nope", "x.csv")}, ExitUsage, "", "the folder " + filepath.Join(dir, "nope") + " does not exist"},
+		{"output is a folder", []string{"export", "--entity", "parties", "-o", dir}, ExitUsage, "", "is a folder; name a file in it"},
 		{"unknown format", []string{"export", "--entity", "parties", "-o", filepath.Join(dir, "x.doc")}, ExitUsage, "", "unknown file format"},
 		{"no token", []string{"export", "--entity", "parties", "-o", "-", "--base-url", "http://127.0.0.1:1"}, ExitUsage, "", "CAPSULE_TOKEN is not set"},
 	}

@@ -31,3 +31,26 @@ func TestHelpHasExamples(t *testing.T) {
 		})
 	}
 }
+
+func TestArgumentMistakesAreUsageErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"argument to a command without any", []string{"export", "parties", "-o", "x.csv"}, `capsule-etl export takes no arguments, got "parties"`},
+		{"argument to version", []string{"version", "extra"}, "takes no arguments"},
+		{"init without input", []string{"init"}, "init needs exactly one INPUT file, got 0"},
+		{"init with two inputs", []string{"init", "a.csv", "b.csv"}, "got 2"},
+		{"mistyped command", []string{"valdiate"}, `unknown command "valdiate" (did you mean "validate"?)`},
+		{"runs list with an argument", []string{"runs", "list", "3"}, "Run 'capsule-etl runs list --help'"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, errOut := runCLI(t, tt.args...)
+			if code != ExitUsage || !strings.Contains(errOut, tt.want) {
+				t.Errorf("code %d, stderr %q; want %d and %q", code, errOut, ExitUsage, tt.want)
+			}
+		})
+	}
+}

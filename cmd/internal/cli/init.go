@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -45,7 +46,12 @@ the same way.`,
   capsule-etl init deals.xlsx --sheet Deals --entity opportunity -o deals.yaml
   capsule-etl init export.csv --encoding windows-1252 --delimiter ';' -o export.yaml
   capsule-etl validate --mapping contacts.yaml contacts.csv`,
-		Args: cobra.ExactArgs(1),
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usageError(fmt.Errorf("init needs exactly one INPUT file, got %d\nRun 'capsule-etl init --help' for usage", len(args)))
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Input = args[0]
 			return runInit(opts, streams)
@@ -65,7 +71,20 @@ func runInit(opts *initOptions, streams *IO) error {
 	if opts.HeaderRow < 0 {
 		return usageError(fmt.Errorf("--header-row must be 1 or more (the spreadsheet row of the column names), got %d", opts.HeaderRow))
 	}
+	switch strings.ToLower(strings.TrimSpace(opts.Entity)) {
+	case "deal", "deals", "opportunities":
+		opts.Entity = "opportunity"
+	case "kase", "case", "projects":
+		opts.Entity = "project"
+	case "people", "contact", "contacts":
+		opts.Entity = "person"
+	case "organisations", "organizations", "company", "companies":
+		opts.Entity = "organisation"
+	}
 	src := mappings.SourceOptions{Sheet: opts.Sheet, HeaderRow: opts.HeaderRow, Encoding: opts.Encoding, Delimiter: opts.Delimiter}
+	if err := checkSourceFlags(opts.Input, src); err != nil {
+		return usageError(err)
+	}
 	h, sample, info, err := readSampleInfo(opts.Input, src, 50)
 	if err != nil {
 		return usageError(previewHint(fmt.Errorf("reading the input: %w", err)))

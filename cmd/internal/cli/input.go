@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"fmt"
 	"io"
 
 	"github.com/capsule-etl/capsule-etl/formats"
@@ -37,4 +38,25 @@ func readSampleInfo(path string, src mappings.SourceOptions, limit int) (*format
 		recs = append(recs, rec.Clone())
 	}
 	return r.Header(), recs, files.InfoOf(r), nil
+}
+
+// checkSourceFlags refuses reading options that do not apply to the file's
+// format, which would otherwise be ignored without a word (--sheet on a
+// CSV, --delimiter on a workbook).
+func checkSourceFlags(path string, src mappings.SourceOptions) error {
+	format := files.FormatOf(path)
+	if src.Sheet != "" && format != "xlsx" && format != "" {
+		return fmt.Errorf("--sheet applies to .xlsx workbooks; %s is read as %s", path, format)
+	}
+	if format != "csv" && format != "" {
+		for _, f := range []struct{ name, v string }{{"--encoding", src.Encoding}, {"--delimiter", src.Delimiter}} {
+			if f.v != "" {
+				return fmt.Errorf("%s applies to CSV text; %s is read as %s", f.name, path, format)
+			}
+		}
+	}
+	if src.HeaderRow != 0 && (format == "parquet" || format == "jsonl") {
+		return fmt.Errorf("--header-row applies to CSV and XLSX; %s has its column names in its schema", path)
+	}
+	return nil
 }

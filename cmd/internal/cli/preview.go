@@ -17,6 +17,7 @@ import (
 	"github.com/capsule-etl/capsule-etl/formats/csvfile"
 	"github.com/capsule-etl/capsule-etl/formats/files"
 	"github.com/capsule-etl/capsule-etl/formats/xlsxfile"
+	"github.com/capsule-etl/capsule-etl/mappings"
 	"github.com/spf13/cobra"
 )
 
@@ -92,6 +93,9 @@ type previewResult struct {
 func runPreview(ctx context.Context, opts previewOptions, streams *IO) error {
 	if opts.Rows < 0 {
 		return usageError(errors.New("--rows must be 0 or more"))
+	}
+	if err := checkSourceFlags(opts.File, mappings.SourceOptions{Sheet: opts.Sheet, HeaderRow: opts.HeaderRow, Encoding: opts.Encoding, Delimiter: opts.Delimiter}); err != nil {
+		return usageError(err)
 	}
 	r, err := files.Open(opts.File, files.Options{Sheet: opts.Sheet, HeaderRow: opts.HeaderRow,
 		Encoding: opts.Encoding, Delimiter: opts.Delimiter, Stdin: streams.In})
@@ -243,7 +247,7 @@ func previewHint(err error) error {
 		hint = "rename the file with its real extension"
 	case errors.Is(err, xlsxfile.ErrSheetMissing):
 		hint = "pass --sheet with one of those names, or its position (1 = the first)"
-	case errors.Is(err, xlsxfile.ErrOldXLS), errors.Is(err, xlsxfile.ErrEncrypted), errors.Is(err, csvfile.ErrSpreadsheet):
+	case errors.Is(err, xlsxfile.ErrOldXLS), errors.Is(err, xlsxfile.ErrEncrypted), errors.Is(err, csvfile.ErrSpreadsheet), errors.Is(err, csvfile.ErrNotText):
 		return err // the message says what to do
 	case errors.Is(err, xlsxfile.ErrNotXLSX):
 		hint = "the file is damaged or not a workbook: open it in Excel and save it as .xlsx again"

@@ -6,6 +6,8 @@ import (
 	"net"
 	"net/http"
 	"strings"
+
+	"github.com/spf13/cobra"
 )
 
 // reachHint adds what to check when the API could not be reached at all (no
@@ -31,4 +33,31 @@ func checkMethod(m string) error {
 		}
 	}
 	return fmt.Errorf("-X %s: not an HTTP method Capsule answers (use %s)", m, strings.Join(httpMethods, ", "))
+}
+
+// argsAreUsage makes every command's argument check a usage error (exit 2,
+// with where to read the usage) instead of cobra's plain error (exit 1):
+// "capsule-etl export parties" is a mistake in the command line.
+func argsAreUsage(c *cobra.Command) {
+	for _, sub := range c.Commands() {
+		argsAreUsage(sub)
+	}
+	check := c.Args
+	if check == nil {
+		return
+	}
+	c.Args = func(cmd *cobra.Command, args []string) error {
+		err := check(cmd, args)
+		if err == nil {
+			return nil
+		}
+		var ee *ExitError
+		if errors.As(err, &ee) {
+			return err
+		}
+		if strings.HasPrefix(err.Error(), "unknown command") && len(args) > 0 {
+			err = fmt.Errorf("%s takes no arguments, got %q: options are flags (--name value)", cmd.CommandPath(), args[0])
+		}
+		return usageError(fmt.Errorf("%w\nRun '%s --help' for usage", err, cmd.CommandPath()))
+	}
 }

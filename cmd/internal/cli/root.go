@@ -34,6 +34,7 @@ func Main(args []string, in io.Reader, out, errOut io.Writer) int {
 // Run is Main with an explicit context; tests call it directly.
 func Run(ctx context.Context, args []string, streams *IO) int {
 	root := newRootCmd(streams)
+	argsAreUsage(root)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	code := exitCode(err)
@@ -67,6 +68,10 @@ token (Capsule: My Preferences > API Authentication Tokens), or set CAPSULE_TOKE
 		SilenceErrors: true,
 		Args: func(c *cobra.Command, args []string) error {
 			if len(args) > 0 {
+				c.SuggestionsMinimumDistance = 2 // cobra's default, which SuggestionsFor does not apply
+				if s := c.SuggestionsFor(args[0]); len(s) > 0 {
+					return usageError(fmt.Errorf("unknown command %q (did you mean %q?)\nRun 'capsule-etl --help' for the list of commands", args[0], s[0]))
+				}
 				return usageError(fmt.Errorf("unknown command %q\nRun 'capsule-etl --help' for the list of commands", args[0]))
 			}
 			return nil

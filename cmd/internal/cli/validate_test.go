@@ -113,6 +113,7 @@ func TestInitReadsFilesAsPeopleHaveThem(t *testing.T) {
 			[]string{"header_row: 3", "phone_region: DE", "locale: de", "emailAddresses: [{address: E-Mail"}},
 		{"header row given", "kunden2.csv", cp1252, []string{"--header-row", "3", "--encoding", "windows-1252", "--delimiter", ";"}, ExitOK,
 			[]string{"header_row: 3", "encoding: windows-1252", `delimiter: ";"`}},
+		{"deal is an opportunity", "deals.csv", "Deal Name,Amount\nBig,100\n", []string{"--entity", "deal"}, ExitOK, []string{"entity: opportunity"}},
 		{"negative header row", "kunden3.csv", cp1252, []string{"--header-row", "-1"}, ExitUsage, nil},
 		{"unknown encoding", "kunden4.csv", cp1252, []string{"--encoding", "latin9"}, ExitUsage, nil},
 		{"duplicate header gets a hint", "dups.csv", "Name,Email,email\nAnn,a@x.example,b@x.example\n", nil, ExitUsage, []string{`duplicate column name "email" in columns B and C`, "hint: fix the header"}},
