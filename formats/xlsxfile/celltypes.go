@@ -126,6 +126,9 @@ func (s *typeScanner) next() error {
 		if err != nil {
 			return err
 		}
+		if len(tag) == 0 {
+			continue // "<>" is not XML; excelize's cursor reports it
+		}
 		end := tag[0] == '/'
 		if end {
 			tag = tag[1:]

@@ -2,6 +2,7 @@ package xlsxfile
 
 import (
 	"archive/zip"
+	"bufio"
 	"errors"
 	"os"
 	"path/filepath"
@@ -193,6 +194,59 @@ func TestReadCellTypesXML(t *testing.T) {
 			}
 			if got := rec.Values[1]; !got.Equal(formats.IntValue(2)) {
 				t.Errorf("B2 = %v (%s), want 2 (int)", got, got.Kind())
+			}
+		})
+	}
+}
+
+// TestTypeScannerXMLShapes: the type cursor must stay aligned with
+// excelize's rows whatever shape the sheet XML takes.
+func TestTypeScannerXMLShapes(t *testing.T) {
+	const h = `<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c><c r="B1" t="inlineStr"><is><t>b</t></is></c></row>`
+	tests := []struct {
+		name string
+		data string
+		want [][]formats.Value
+	}{
+		{"rows and cells without r", `<row><c t="inlineStr"><is><t>a</t></is></c><c t="inlineStr"><is><t>b</t></is></c></row><row><c t="inlineStr"><is><t>12</t></is></c><c><v>12</v></c></row>`,
+			[][]formats.Value{{formats.StringValue("12"), formats.IntValue(12)}}},
+		{"gap rows and a self-closing row", h + `<row r="2"/><row r="5"><c r="B5" t="inlineStr"><is><t>7</t></is></c></row><row r="6"><c r="A6"><v>7</v></c></row>`,
+			[][]formats.Value{{{}, formats.StringValue("7")}, {formats.IntValue(7), {}}}},
+		{"comments, CDATA and a > in a quoted value", h + `<!-- <row r="2"><c r="A2"><v>1</v></c></row> --><row r="2" x14ac:dyDescent="a>b"><c r="A2" t="inlineStr"><is><t><![CDATA[<c r="A2">99</c>]]></t></is></c><c r="B2"><v>3</v></c></row>`,
+			[][]formats.Value{{formats.StringValue(`<c r="A2">99</c>`), formats.IntValue(3)}}},
+		{"spaces and single quotes in tags", h + `<row  r = '2' ><c r='A2'  t = 'inlineStr' ><is><t>0042</t></is></c ><c r='B2'><v>5</v></c></row >`,
+			[][]formats.Value{{formats.StringValue("0042"), formats.IntValue(5)}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := Open(writeXLSX(t, tt.data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			got, _ := readAll(t, r)
+			if len(got) != len(tt.want) {
+				t.Fatalf("got %d rows %v, want %d", len(got), got, len(tt.want))
+			}
+			for i := range got {
+				for j := range got[i] {
+					if !got[i][j].Equal(tt.want[i][j]) {
+						t.Errorf("row %d col %d = %v (%s), want %v (%s)", i, j, got[i][j], got[i][j].Kind(), tt.want[i][j], tt.want[i][j].Kind())
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestTypeScannerMalformed: broken sheet XML is an error, never a panic.
+func TestTypeScannerMalformed(t *testing.T) {
+	for _, data := range []string{`<row r="2"><c r="A2" <>`, `<row r="2"><c r="A2" t="s`, `<row r="2"><>`, `<row r="2"><c r="XFE2"><v>1</v></c></row>`} {
+		t.Run(data, func(t *testing.T) {
+			s := &typeScanner{br: bufio.NewReader(strings.NewReader(`<sheetData>` + data))}
+			types, err := s.row(2)
+			if err == nil && len(types) > 16384 {
+				t.Fatalf("row 2 = %d types, want an error or at most 16384", len(types))
 			}
 		})
 	}
