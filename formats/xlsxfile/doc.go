@@ -8,12 +8,23 @@
 // excelize's Rows. The header is the first of the first 20 rows that is at
 // least half as wide as the widest of them with more than one cell (unless
 // the sheet has one column), so title rows above it are
-// skipped; WithHeaderRow fixes it. Cells are typed: numbers (Int when whole,
-// else Float), booleans, dates and timestamps (numbers whose number format
-// shows a date or time, in the 1900 or 1904 system), strings, and the cached
-// result of formulas. Empty rows are skipped; row numbers are the sheet's.
-// Known limit: a text cell holding digits only ("123") reads as Int; with
-// leading zeros ("007") it stays a String.
+// skipped; WithHeaderRow fixes it. Cells are typed by their XML type
+// (the t attribute, streamed beside excelize's Rows, which drop it):
+//   - text cells (t="s" shared, t="inlineStr", t="str" a formula's text
+//     result) are always String, exactly as stored: "+49307654321",
+//     "01234", "123", "1e5" stay text. excelize itself writes every formula
+//     as t="str", so its cached numbers read as text; Excel's do not.
+//   - number cells (no t, t="n") are Int when whole, else Float, or a Date
+//     or Timestamp when the column's number format shows a date or time
+//     (1900 or 1904 system). A number formatted as text ("@") is still the
+//     number it holds: Excel stores text typed into such a cell as text.
+//   - t="b" is Bool; t="d" (ISO 8601 text) is Date or Timestamp.
+//   - t="e" (#N/A, #DIV/0!, ...) stops reading with a ParseError wrapping
+//     ErrCellError naming sheet, row and column, rather than importing a
+//     blank or the error text as data: fix or clear the formula.
+//
+// Formulas give their cached result. Empty rows are skipped; row numbers
+// are the sheet's.
 //
 // Refusals before excelize is involved: an old .xls (ErrOldXLS), a
 // password-protected workbook (ErrEncrypted), anything not a zip

@@ -17,6 +17,10 @@ var (
 	ErrOldXLS       = errors.New("this is an old Excel 97-2003 .xls workbook, not .xlsx")
 	ErrNotXLSX      = errors.New("not an XLSX workbook")
 	ErrSheetMissing = errors.New("sheet not found")
+	// ErrCellError is a cell holding an Excel error value (t="e": #N/A,
+	// #DIV/0!, #REF!, ...), usually a formula that failed. Reading stops
+	// there rather than importing a blank or the error text as data.
+	ErrCellError = errors.New("the cell holds the Excel error")
 )
 
 var (

@@ -57,6 +57,7 @@ type Reader struct {
 	path     string
 	f        *excelize.File
 	raw, fmt *excelize.Rows
+	types    *typeScanner // each cell's XML type, which excelize's Rows drop
 	date1904 bool
 	exact    bool
 	sampled  int         // data rows read with formatting
@@ -84,6 +85,7 @@ const (
 type bufferedRow struct {
 	row      int
 	raw, fmt []string
+	types    []cellType
 }
 
 var (
@@ -143,6 +145,8 @@ func (r *Reader) open(sheets []string, sheet string, headerRow int) error {
 			c.Close()
 		}
 	}
+	r.types.Close()
+	r.types = nil
 	r.raw, r.fmt, r.row, r.pending, r.header, r.err, r.sampled = nil, nil, 0, nil, nil, nil, 0
 	var err error
 	r.info = formats.Info{Format: "xlsx", Sheet: sheet, Sheets: sheets}
@@ -154,6 +158,11 @@ func (r *Reader) open(sheets []string, sheet string, headerRow int) error {
 	}
 	if r.fmt, err = r.f.Rows(sheet); err != nil {
 		return &formats.ParseError{File: r.path, Sheet: sheet, Err: err}
+	}
+	// Rows.Columns gives text only: a text cell "01234" and a number cell
+	// look alike. A third, light cursor reads each cell's type attribute.
+	if r.types, err = openTypeScanner(r.path, sheet); err != nil {
+		return &formats.ParseError{File: r.path, Sheet: sheet, Err: fmt.Errorf("%w: reading cell types: %w", ErrNotXLSX, err)}
 	}
 	return r.findHeader(headerRow)
 }
@@ -198,15 +207,19 @@ func (r *Reader) fetch() (bufferedRow, error) {
 	if err != nil {
 		return bufferedRow{}, r.perr(r.row, "", err)
 	}
+	types, err := r.types.row(r.row)
+	if err != nil {
+		return bufferedRow{}, r.perr(r.row, "", fmt.Errorf("reading cell types: %w", err))
+	}
 	if r.fmt == nil {
-		return bufferedRow{row: r.row, raw: raw}, nil
+		return bufferedRow{row: r.row, raw: raw, types: types}, nil
 	}
 	r.fmt.Next()
 	formatted, err := r.fmt.Columns()
 	if err != nil {
 		return bufferedRow{}, r.perr(r.row, "", err)
 	}
-	return bufferedRow{row: r.row, raw: raw, fmt: formatted}, nil
+	return bufferedRow{row: r.row, raw: raw, fmt: formatted, types: types}, nil
 }
 
 func (r *Reader) perr(row int, col string, err error) error {
@@ -326,15 +339,25 @@ func (r *Reader) fill(br bufferedRow) error {
 		if i < len(br.raw) {
 			raw = br.raw[i]
 		}
+		t := typeNone
+		if i < len(br.types) {
+			t = br.types[i]
+		}
+		var v formats.Value
+		var err error
 		if br.fmt != nil {
 			var shown string
 			if i < len(br.fmt) {
 				shown = br.fmt[i]
 			}
-			r.rec.Values[i] = r.learn(i, raw, shown)
+			v, err = r.learn(i, raw, shown, t)
 		} else {
-			r.rec.Values[i] = r.typed(raw, r.classes[i])
+			v, err = r.typed(raw, t, r.classes[i])
 		}
+		if err != nil {
+			return r.perr(br.row, r.header.Names()[i], err)
+		}
+		r.rec.Values[i] = v
 	}
 	r.rec.Pos.Row = br.row
 	if br.fmt != nil {
@@ -363,45 +386,60 @@ func (r *Reader) maybeStopSampling() {
 }
 
 // learn types one cell from its raw and formatted text and records the
-// column's class.
-func (r *Reader) learn(col int, raw, shown string) formats.Value {
+// column's class: what the number format of its number cells shows.
+func (r *Reader) learn(col int, raw, shown string, t cellType) (formats.Value, error) {
 	if raw == "" {
-		return formats.Value{}
+		return formats.Value{}, nil
 	}
 	class := classText
-	if _, err := strconv.ParseFloat(raw, 64); err == nil && plainNumber(raw) {
-		switch {
-		case (raw == "1" && shown == "TRUE") || (raw == "0" && shown == "FALSE"):
-			class = classBool
-		case shown != raw && looksLikeDate(shown):
-			class = classDate
-			if strings.Contains(shown, ":") {
-				class = classDateTime
-			}
-		default:
+	switch t {
+	case typeBool:
+		class = classBool
+	case typeNumber, typeNone:
+		if _, err := strconv.ParseFloat(raw, 64); err == nil && (t == typeNumber || plainNumber(raw)) {
 			class = classNumber
+			if shown != raw && looksLikeDate(shown) {
+				class = classDate
+				if strings.Contains(shown, ":") {
+					class = classDateTime
+				}
+			}
 		}
 	}
 	if class != classText || r.classes[col] == classUnknown {
 		r.classes[col] = class
 	}
-	return r.typed(raw, class)
+	return r.typed(raw, t, class)
 }
 
-// typed converts raw cell text given what its number format shows.
-func (r *Reader) typed(raw string, class cellClass) formats.Value {
+// typed converts raw cell text given its XML type and, for number cells,
+// what its column's number format shows. Text cells stay text exactly as
+// stored, whatever they look like ("+49307654321", "01234", "1e5").
+func (r *Reader) typed(raw string, t cellType, class cellClass) (formats.Value, error) {
 	if raw == "" {
-		return formats.Value{}
+		return formats.Value{}, nil
+	}
+	switch t {
+	case typeString:
+		return formats.StringValue(raw), nil
+	case typeBool:
+		return formats.BoolValue(raw == "1" || strings.EqualFold(raw, "true")), nil
+	case typeError:
+		return formats.Value{}, fmt.Errorf("%w %s; fix the formula in the workbook or clear the cell", ErrCellError, raw)
+	case typeDate:
+		return isoDate(raw), nil
+	case typeNone:
+		// No type seen for a cell with a value (the type cursor and
+		// excelize disagree): fall back to guessing from the text.
+		if !plainNumber(raw) {
+			return formats.StringValue(raw), nil
+		}
 	}
 	f, err := strconv.ParseFloat(raw, 64)
-	if err != nil || !plainNumber(raw) {
-		return formats.StringValue(raw)
+	if err != nil {
+		return formats.StringValue(raw), nil
 	}
 	switch class {
-	case classBool:
-		if raw == "1" || raw == "0" {
-			return formats.BoolValue(raw == "1")
-		}
 	case classDate, classDateTime:
 		t, err := excelize.ExcelDateToTime(f, r.date1904)
 		if err != nil {
@@ -409,14 +447,28 @@ func (r *Reader) typed(raw string, class cellClass) formats.Value {
 		}
 		// A format showing a time makes a timestamp even at midnight.
 		if class == classDate && f == math.Trunc(f) {
-			return formats.DateValue(t)
+			return formats.DateValue(t), nil
 		}
-		return formats.TimestampValue(t.Round(time.Millisecond))
+		return formats.TimestampValue(t.Round(time.Millisecond)), nil
 	}
 	if f == math.Trunc(f) && math.Abs(f) < 1<<53 {
-		return formats.IntValue(int64(f))
+		return formats.IntValue(int64(f)), nil
 	}
-	return formats.FloatValue(f)
+	return formats.FloatValue(f), nil
+}
+
+// isoDate reads a t="d" cell, which holds ISO 8601 text; text that is not a
+// date stays a string.
+func isoDate(raw string) formats.Value {
+	if d, err := time.Parse(time.DateOnly, raw); err == nil {
+		return formats.DateValue(d)
+	}
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999"} {
+		if ts, err := time.Parse(layout, raw); err == nil {
+			return formats.TimestampValue(ts)
+		}
+	}
+	return formats.StringValue(raw)
 }
 
 // plainNumber accepts the way XLSX stores numbers, refusing text cells such
@@ -459,6 +511,8 @@ func (r *Reader) Close() error {
 	if r.fmt != nil {
 		errs = append(errs, r.fmt.Close())
 	}
+	errs = append(errs, r.types.Close())
+	r.types = nil
 	if r.f != nil {
 		errs = append(errs, r.f.Close())
 		r.f = nil

@@ -152,8 +152,10 @@ func samplePreview(ctx context.Context, r formats.Reader, opts previewOptions) (
 		shown := make([]formats.Value, len(rec.Values))
 		for i, v := range rec.Values {
 			shown[i] = v // the table shows the cell as the file has it
-			if v.Kind() == formats.String {
-				v = formats.Infer(v.Text()) // CSV cells are text: infer what they hold
+			if v.Kind() == formats.String && info.Format == "csv" {
+				// CSV cells are text: infer what they hold. Typed formats
+				// (an XLSX text cell "01234") say a string is a string.
+				v = formats.Infer(v.Text())
 			}
 			typed[i] = v
 			inf[i].Add(v)

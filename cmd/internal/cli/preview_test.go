@@ -133,3 +133,42 @@ func TestPreviewJSON(t *testing.T) {
 		t.Fatalf("rows = %v, want [[Zoë 1990-05-17]]", got.Rows)
 	}
 }
+
+// TestPreviewJSONXLSXText: XLSX text cells that look like numbers ("123",
+// "1e5", an id) are shown as the strings they are; number cells as numbers.
+func TestPreviewJSONXLSXText(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "out.xlsx")
+	w, err := xlsxfile.Create(path, "", []string{"phone", "zip", "code", "n"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]formats.Value{formats.StringValue("+49307654321"), formats.StringValue("01234"), formats.StringValue("1e5"), formats.IntValue(12)})
+	w.Write([]formats.Value{formats.StringValue("4930"), formats.StringValue("12345"), formats.StringValue("7"), formats.IntValue(13)})
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(t, "preview", path, "--json")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var got struct {
+		Columns []struct{ Name, Type string }
+		Rows    [][]any
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	want := [][]any{{"+49307654321", "01234", "1e5", 12.0}, {"4930", "12345", "7", 13.0}}
+	for i, row := range want {
+		for j, v := range row {
+			if i >= len(got.Rows) || j >= len(got.Rows[i]) || got.Rows[i][j] != v {
+				t.Fatalf("rows = %#v, want %#v", got.Rows, want)
+			}
+		}
+	}
+	for i, typ := range []string{"string", "string", "string", "int"} {
+		if got.Columns[i].Type != typ {
+			t.Errorf("column %q type = %s, want %s", got.Columns[i].Name, got.Columns[i].Type, typ)
+		}
+	}
+}
