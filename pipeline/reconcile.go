@@ -124,39 +124,24 @@ func (rc *reconciler) find(ctx context.Context, op journal.Op) (id string, found
 	// made, so a stored record is found by the first (strongest) key; the
 	// others only narrow several candidates down. Nothing found by the
 	// first key means nothing was stored.
-	var cands []string
-	for i, nk := range op.NaturalKey {
+	if len(op.NaturalKey) == 0 {
+		return "", false, nil
+	}
+	cands, err := rc.recent(ctx, k, op, op.NaturalKey[0])
+	if err != nil {
+		return "", false, err
+	}
+	for _, nk := range op.NaturalKey[1:] {
+		if len(cands) <= 1 {
+			break
+		}
 		ids, err := rc.ir.mem.FindIDs(ctx, k.path, journal.MatchKey{Kind: k.label + ":" + nk.Kind, Value: nk.Value})
 		if err != nil {
 			return "", false, err
 		}
-		switch {
-		case i == 0:
-			cands = ids
-		case len(ids) > 0:
-			if both := intersect(cands, ids); len(both) > 0 {
-				cands = both
-			}
+		if both := intersect(cands, ids); len(both) > 0 {
+			cands = both
 		}
-		if len(cands) <= 1 {
-			break
-		}
-	}
-	if len(cands) > 1 {
-		// Prefer records changed since the write (allowing for clock skew
-		// between us and Capsule).
-		since := op.Updated.Add(-clockSkew)
-		var recent []string
-		for _, id := range cands {
-			e, ok, err := rc.ir.mem.IndexEntry(ctx, k.path, id)
-			if err != nil {
-				return "", false, err
-			}
-			if ok && !e.UpdatedAt.Before(since) {
-				recent = append(recent, id)
-			}
-		}
-		cands = recent
 	}
 	switch len(cands) {
 	case 0:
@@ -165,6 +150,46 @@ func (rc *reconciler) find(ctx context.Context, op journal.Op) (id string, found
 		return cands[0], true, nil
 	}
 	return "", true, nil
+}
+
+// recent returns the records indexed under nk that were created after the
+// sending mark of op (allowing for clock skew between us and Capsule). Only
+// those can be what the write made: an older record with the same key
+// existed before it and must never be taken for it, or the row would be
+// marked done without ever being created. They are filtered before any
+// narrowing so that an older record can never crowd out the real one.
+func (rc *reconciler) recent(ctx context.Context, k *kind, op journal.Op, nk journal.MatchKey) ([]string, error) {
+	ids, err := rc.ir.mem.FindIDs(ctx, k.path, journal.MatchKey{Kind: k.label + ":" + nk.Kind, Value: nk.Value})
+	if err != nil {
+		return nil, err
+	}
+	since := op.Updated.Add(-clockSkew)
+	var out []string
+	for _, id := range ids {
+		e, ok, err := rc.ir.mem.IndexEntry(ctx, k.path, id)
+		if err != nil {
+			return nil, err
+		}
+		if c, known := createdAt(e); ok && (!known || !c.Before(since)) {
+			out = append(out, id)
+		}
+	}
+	return out, nil
+}
+
+// createdAt is when Capsule created the indexed record: its createdAt, or
+// its updatedAt (never earlier) when the cached fields lack one. known is
+// false when the record carries no time at all: it stays a candidate.
+func createdAt(e journal.Entry) (t time.Time, known bool) {
+	var rec struct {
+		CreatedAt string `json:"createdAt"`
+	}
+	if len(e.Fields) > 0 && json.Unmarshal(e.Fields, &rec) == nil && rec.CreatedAt != "" {
+		if c, err := time.Parse(time.RFC3339, rec.CreatedAt); err == nil {
+			return c, true
+		}
+	}
+	return e.UpdatedAt, !e.UpdatedAt.IsZero()
 }
 
 // clockSkew is how far Capsule's clock may be from ours when telling a

@@ -29,6 +29,14 @@ func TestReconcileFindsALostCreateByItsKeys(t *testing.T) {
 		journal.Entry{ID: "12", UpdatedAt: sent, Keys: []journal.MatchKey{key("email", "twin@x.com"), key("name", "twin")}},
 		journal.Entry{ID: "13", UpdatedAt: sent, Keys: []journal.MatchKey{key("email", "twin@x.com"), key("name", "twin")}},
 		journal.Entry{ID: "14", UpdatedAt: old, Keys: []journal.MatchKey{key("name", "bo lee")}},
+		journal.Entry{ID: "15", UpdatedAt: sent, Keys: []journal.MatchKey{key("email", "pair@x.com"), key("name", "cy one")}},
+		journal.Entry{ID: "16", UpdatedAt: sent, Keys: []journal.MatchKey{key("email", "pair@x.com"), key("name", "di two")}},
+		// Updated just now (say by an update of this run) but created long
+		// before the write: it cannot be what the write made.
+		journal.Entry{ID: "17", UpdatedAt: sent, Keys: []journal.MatchKey{key("name", "ed pre")},
+			Fields: []byte(`{"id":17,"createdAt":"` + old.Format(time.RFC3339) + `","updatedAt":"` + sent.Format(time.RFC3339) + `"}`)},
+		journal.Entry{ID: "18", UpdatedAt: sent, Keys: []journal.MatchKey{key("name", "fay new")},
+			Fields: []byte(`{"id":18,"createdAt":"` + sent.Format(time.RFC3339) + `"}`)},
 	)
 	if err != nil {
 		t.Fatal(err)
@@ -43,7 +51,11 @@ func TestReconcileFindsALostCreateByItsKeys(t *testing.T) {
 		wantHit bool
 	}{
 		{"nothing stored", []journal.MatchKey{mk("email", "new@x.com"), mk("name", "bo lee")}, journal.Create, "", false},
-		{"second key narrows", []journal.MatchKey{mk("email", "shared@x.com"), mk("name", "ann old")}, journal.Create, "10", true},
+		{"second key narrows", []journal.MatchKey{mk("email", "pair@x.com"), mk("name", "cy one")}, journal.Create, "15", true},
+		{"an older record never crowds out the recent one", []journal.MatchKey{mk("email", "shared@x.com"), mk("name", "ann old")}, journal.Create, "11", true},
+		{"one record, older than the write: not ours", []journal.MatchKey{mk("name", "bo lee")}, journal.Create, "", false},
+		{"one record, created before the write, updated since: not ours", []journal.MatchKey{mk("name", "ed pre")}, journal.Create, "", false},
+		{"one record created after the write", []journal.MatchKey{mk("name", "fay new")}, journal.Create, "18", true},
 		{"the recent one of two", []journal.MatchKey{mk("email", "shared@x.com")}, journal.Create, "11", true},
 		{"two recent twins: cannot tell", []journal.MatchKey{mk("email", "twin@x.com"), mk("name", "twin")}, journal.Create, "", true},
 		{"updates are resent", []journal.MatchKey{mk("email", "shared@x.com")}, journal.Update, "", false},
