@@ -144,8 +144,11 @@ func (e *TransitionError) Error() string {
 
 // AddOps records planned operations in one transaction and returns them as
 // stored, in the same order. On resume an operation that already exists is
-// returned as it is, except that a still-pending one takes the new plan
-// (nothing was sent for it, so re-planning is safe).
+// returned as it is, except that one for which nothing was ever sent
+// (pending, or settled by the planner: skipped, unchanged, rejected) takes
+// the new plan: re-planning it is safe, and keeping an old "unchanged" for
+// a record edited in Capsule since would leave the new write unsent and
+// the run unable to finish.
 func (r *Run) AddOps(ctx context.Context, specs ...OpSpec) ([]Op, error) {
 	out := make([]Op, 0, len(specs))
 	err := r.j.write(ctx, func(tx *sql.Tx) error {
@@ -157,7 +160,7 @@ func (r *Run) AddOps(ctx context.Context, specs ...OpSpec) ([]Op, error) {
 			ON CONFLICT(run_id, file, row, source_key, record) DO UPDATE SET
 			entity = excluded.entity, action = excluded.action, state = excluded.state,
 			natural_key = excluded.natural_key, message = excluded.message, updated = excluded.updated
-			WHERE ops.state = 'pending'`)
+			WHERE ops.state IN ('pending', 'skipped', 'unchanged', 'rejected')`)
 		if err != nil {
 			return err
 		}

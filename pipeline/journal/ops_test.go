@@ -132,6 +132,36 @@ func TestAddOpsOnResume(t *testing.T) {
 	}
 }
 
+// An operation the planner settled without sending (unchanged, skipped,
+// rejected) takes the new plan on resume: the record may have changed in
+// Capsule between the attempts, and keeping the old state would leave the
+// newly planned write never sent and the run never finished.
+func TestAddOpsOnResumeReplansUnsentDecisions(t *testing.T) {
+	_, r, _ := beginTemp(t)
+	first := []OpSpec{personSpec(2, "a@x.org"), personSpec(3, "b@x.org"), personSpec(4, "c@x.org")}
+	first[0].Action, first[1].Action, first[2].Action = NoChange, Skip, Reject
+	mustAdd(t, r, first...)
+	again := []OpSpec{personSpec(2, "a@x.org"), personSpec(3, "b@x.org"), personSpec(4, "c@x.org")}
+	again[0].Action, again[1].Action, again[2].Action = Update, Create, NoChange
+	got := mustAdd(t, r, again...)
+	tests := []struct {
+		name   string
+		state  State
+		action Action
+	}{
+		{"unchanged, now an update", Pending, Update},
+		{"skipped, now a create", Pending, Create},
+		{"rejected, now unchanged", Unchanged, NoChange},
+	}
+	for i, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got[i].State != tc.state || got[i].Action != tc.action {
+				t.Errorf("state %s action %s, want %s %s", got[i].State, got[i].Action, tc.state, tc.action)
+			}
+		})
+	}
+}
+
 // A crash after MarkSending: the next process finds the operation in doubt.
 func TestInDoubtAfterCloseWithoutDone(t *testing.T) {
 	ctx := context.Background()
