@@ -37,7 +37,7 @@ func (rc *reconciler) settleOps(ctx context.Context, run *journal.Run, ops []jou
 		return nil, err
 	}
 	for _, op := range ops {
-		id, found, err := rc.find(ctx, op)
+		id, found, err := rc.find(ctx, run, op)
 		if err != nil {
 			return nil, err
 		}
@@ -72,7 +72,7 @@ func (rc *reconciler) settle(ctx context.Context, run *journal.Run, ops []*planO
 	}
 	for i, jo := range stored {
 		o := ops[i]
-		id, found, err := rc.find(ctx, jo)
+		id, found, err := rc.find(ctx, run, jo)
 		if err != nil {
 			return err
 		}
@@ -111,14 +111,14 @@ func (rc *reconciler) refreshFor(ctx context.Context, ops []journal.Op) error {
 
 // find looks for the record a lost write stored. found with an empty id
 // means it cannot tell (several candidates).
-func (rc *reconciler) find(ctx context.Context, op journal.Op) (id string, found bool, err error) {
+func (rc *reconciler) find(ctx context.Context, run *journal.Run, op journal.Op) (id string, found bool, err error) {
 	k := kindByLabel(op.Entity)
 	if op.Action != journal.Create || k == nil {
 		// Updates (and deletes) are idempotent: send again.
 		return "", false, nil
 	}
 	if !k.indexed() {
-		return rc.findChild(ctx, k, op)
+		return rc.findChild(ctx, run, k, op)
 	}
 	// Every natural key is a property of the record the write would have
 	// made, so a stored record is found by the first (strongest) key; the
@@ -127,7 +127,7 @@ func (rc *reconciler) find(ctx context.Context, op journal.Op) (id string, found
 	if len(op.NaturalKey) == 0 {
 		return "", false, nil
 	}
-	cands, err := rc.recent(ctx, k, op, op.NaturalKey[0])
+	cands, err := rc.recent(ctx, run, k, op, op.NaturalKey[0])
 	if err != nil {
 		return "", false, err
 	}
@@ -153,12 +153,13 @@ func (rc *reconciler) find(ctx context.Context, op journal.Op) (id string, found
 }
 
 // recent returns the records indexed under nk that were created after the
-// sending mark of op (allowing for clock skew between us and Capsule). Only
-// those can be what the write made: an older record with the same key
-// existed before it and must never be taken for it, or the row would be
-// marked done without ever being created. They are filtered before any
-// narrowing so that an older record can never crowd out the real one.
-func (rc *reconciler) recent(ctx context.Context, k *kind, op journal.Op, nk journal.MatchKey) ([]string, error) {
+// sending mark of op (allowing for clock skew between us and Capsule) and
+// not by another create of ours. Only those can be what the write made: an
+// older record with the same key, or one another row created, must never
+// be taken for it, or the row would be marked done without ever being
+// created. They are filtered before any narrowing so that such a record
+// can never crowd out the real one.
+func (rc *reconciler) recent(ctx context.Context, run *journal.Run, k *kind, op journal.Op, nk journal.MatchKey) ([]string, error) {
 	ids, err := rc.ir.mem.FindIDs(ctx, k.path, journal.MatchKey{Kind: k.label + ":" + nk.Kind, Value: nk.Value})
 	if err != nil {
 		return nil, err
@@ -170,7 +171,14 @@ func (rc *reconciler) recent(ctx context.Context, k *kind, op journal.Op, nk jou
 		if err != nil {
 			return nil, err
 		}
-		if c, known := createdAt(e); ok && (!known || !c.Before(since)) {
+		if c, known := createdAt(e); !ok || (known && c.Before(since)) {
+			continue
+		}
+		other, err := run.CreatedByOther(ctx, op.Entity, id, op.ID)
+		if err != nil {
+			return nil, err
+		}
+		if !other {
 			out = append(out, id)
 		}
 	}
@@ -211,7 +219,7 @@ func intersect(a, b []string) []string {
 
 // findChild looks for a lost note or task among the linked record's
 // entries (tasks: among open tasks), comparing content.
-func (rc *reconciler) findChild(ctx context.Context, k *kind, op journal.Op) (string, bool, error) {
+func (rc *reconciler) findChild(ctx context.Context, run *journal.Run, k *kind, op journal.Op) (string, bool, error) {
 	var body map[string]map[string]any
 	if err := json.Unmarshal(op.Body, &body); err != nil || body[k.wrapper] == nil {
 		return "", false, nil // never sent (no body recorded)
@@ -243,9 +251,17 @@ func (rc *reconciler) findChild(ctx context.Context, k *kind, op journal.Op) (st
 		if str(b["entryAt"]) != "" {
 			got += strings.TrimSuffix(str(m["entryAt"]), "Z")
 		}
-		if got == want {
-			hits = append(hits, scalar(m["id"]))
+		if got != want {
+			return nil
 		}
+		// A note another row of ours made (the same text twice on one
+		// person) is never the lost one.
+		id := scalar(m["id"])
+		other, err := run.CreatedByOther(ctx, op.Entity, id, op.ID)
+		if err != nil || other {
+			return err
+		}
+		hits = append(hits, id)
 		return nil
 	})
 	if err != nil {

@@ -41,6 +41,10 @@ func TestReconcileFindsALostCreateByItsKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	run, err := j.BeginRun(ctx, journal.RunSpec{InputHash: "i", MappingHash: "m", Account: journal.Account{BaseURL: "http://x", UserID: "1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	rc := &reconciler{ir: &indexer{mem: mem}}
 	mk := func(kind, v string) journal.MatchKey { return journal.MatchKey{Kind: kind, Value: v} }
 	tests := []struct {
@@ -62,7 +66,68 @@ func TestReconcileFindsALostCreateByItsKeys(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			id, hit, err := rc.find(ctx, journal.Op{Entity: "people", Action: tc.action, NaturalKey: tc.keys, Updated: sent})
+			id, hit, err := rc.find(ctx, run, journal.Op{Entity: "people", Action: tc.action, NaturalKey: tc.keys, Updated: sent})
+			if err != nil || id != tc.wantID || hit != tc.wantHit {
+				t.Fatalf("find = %q, %v, %v; want %q, %v", id, hit, err, tc.wantID, tc.wantHit)
+			}
+		})
+	}
+}
+
+// Two rows make people of the same name and no other key; the second
+// create is lost. The first one's record is found by the name but is
+// never taken for the second's: that row would be marked done uncreated.
+func TestReconcileNeverTakesAnotherCreatesRecord(t *testing.T) {
+	ctx := context.Background()
+	j, err := journal.Open(ctx, filepath.Join(t.TempDir(), "j.db"), journal.WithUnsafeNoSync())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	acct := journal.Account{BaseURL: "http://x", UserID: "1"}
+	mem, err := j.Memory(ctx, acct)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := j.BeginRun(ctx, journal.RunSpec{InputHash: "i", MappingHash: "m", Account: acct})
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := []journal.MatchKey{{Kind: "name", Value: "al twin"}}
+	spec := func(row int64) journal.OpSpec {
+		return journal.OpSpec{Key: journal.Key{File: "f.csv", Row: row, Record: "person"}, Entity: "people",
+			Action: journal.Create, NaturalKey: name}
+	}
+	ops, err := run.AddOps(ctx, spec(2), spec(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range ops {
+		if err := run.MarkSending(ctx, o.ID, journal.Request{Method: "POST", Path: "parties"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := run.MarkDone(ctx, ops[0].ID, "20"); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	if err := mem.UpsertIndex(ctx, "parties", journal.Entry{ID: "20", UpdatedAt: now,
+		Keys: []journal.MatchKey{{Kind: "people:name", Value: "al twin"}}}); err != nil {
+		t.Fatal(err)
+	}
+	rc := &reconciler{ir: &indexer{mem: mem}}
+	tests := []struct {
+		name    string
+		op      journal.Op
+		wantID  string
+		wantHit bool
+	}{
+		{"the second create: nothing of its own stored", journal.Op{ID: ops[1].ID, Entity: "people", Action: journal.Create, NaturalKey: name, Updated: now}, "", false},
+		{"the first create finds its own record", journal.Op{ID: ops[0].ID, Entity: "people", Action: journal.Create, NaturalKey: name, Updated: now}, "20", true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			id, hit, err := rc.find(ctx, run, tc.op)
 			if err != nil || id != tc.wantID || hit != tc.wantHit {
 				t.Fatalf("find = %q, %v, %v; want %q, %v", id, hit, err, tc.wantID, tc.wantHit)
 			}

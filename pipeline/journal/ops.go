@@ -310,3 +310,19 @@ func (r *Run) Candidates(ctx context.Context, op Op) ([]string, error) {
 	slices.Sort(ids)
 	return ids, nil
 }
+
+// CreatedByOther reports whether capsuleID (of entity) is the record another
+// create of this account already made: done, in any run but not op except.
+// Such a record can never be what a create left in doubt stored, however
+// alike the two are (two notes with the same text on one person, two people
+// of the same name without other keys).
+func (r *Run) CreatedByOther(ctx context.Context, entity, capsuleID string, except int64) (bool, error) {
+	var n int
+	err := r.j.queryRow(ctx, `SELECT count(*) FROM ops JOIN runs ON runs.id = ops.run_id
+		WHERE runs.account_id = ? AND ops.entity = ? AND ops.capsule_id = ? AND ops.state = 'done'
+		AND ops.action = 'create' AND ops.id != ?`, r.accountID, entity, capsuleID, except).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("looking up %s %s in the journal: %w", entity, capsuleID, err)
+	}
+	return n > 0, nil
+}

@@ -336,3 +336,42 @@ func TestCandidates(t *testing.T) {
 		})
 	}
 }
+
+func TestCreatedByOther(t *testing.T) {
+	ctx := context.Background()
+	_, r, _ := beginTemp(t)
+	ops := mustAdd(t, r, personSpec(2, "a@x.org"), personSpec(3, "b@x.org"))
+	upd := mustAdd(t, r, OpSpec{Key: Key{File: "people.csv", Row: 4, Record: "person"}, Entity: "parties", Action: Update})[0]
+	for _, o := range []Op{ops[0], upd} {
+		if err := r.MarkSending(ctx, o.ID, Request{Method: "POST"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := r.MarkDone(ctx, ops[0].ID, "20"); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.MarkDone(ctx, upd.ID, "30"); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		entity string
+		id     string
+		except int64
+		want   bool
+	}{
+		{"made by another create", "parties", "20", ops[1].ID, true},
+		{"made by the op itself", "parties", "20", ops[0].ID, false},
+		{"only updated by the run", "parties", "30", ops[1].ID, false},
+		{"unknown id", "parties", "21", ops[1].ID, false},
+		{"other entity", "entries", "20", ops[1].ID, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := r.CreatedByOther(ctx, tc.entity, tc.id, tc.except)
+			if err != nil || got != tc.want {
+				t.Fatalf("CreatedByOther = %v, %v; want %v", got, err, tc.want)
+			}
+		})
+	}
+}
