@@ -254,8 +254,12 @@ func (rc *reconciler) findChild(ctx context.Context, run *journal.Run, k *kind, 
 		if got != want {
 			return nil
 		}
-		// A note another row of ours made (the same text twice on one
-		// person) is never the lost one.
+		// A note made before the write (allowing for clock skew), or by
+		// another row of ours (the same text twice on one person), is never
+		// the lost one.
+		if c, err := time.Parse(time.RFC3339, str(m["createdAt"])); err == nil && c.Before(op.Updated.Add(-clockSkew)) {
+			return nil
+		}
 		id := scalar(m["id"])
 		other, err := run.CreatedByOther(ctx, op.Entity, id, op.ID)
 		if err != nil || other {
