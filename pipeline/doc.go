@@ -57,7 +57,9 @@
 //     natural key (notes: the linked record's entries, by content and
 //     entryAt), leaving out records created before the write (less 10
 //     minutes of clock skew) and records another create of ours made;
-//     found -> done, not found -> sent again. The pacer is told
+//     found -> done, not found -> sent again. An update in doubt is done
+//     when the refreshed record already holds every value it sent (so the
+//     manifest keeps it for a rollback), else sent again. The pacer is told
 //     the remaining writes (SetPending) so it runs at full speed when they
 //     fit the budget.
 //  7. Errors file (rejected or failed rows): the input's format and columns

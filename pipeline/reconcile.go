@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -97,7 +98,7 @@ func (rc *reconciler) settle(ctx context.Context, run *journal.Run, ops []*planO
 func (rc *reconciler) refreshFor(ctx context.Context, ops []journal.Op) error {
 	paths := map[string]bool{}
 	for _, op := range ops {
-		if k := kindByLabel(op.Entity); k != nil && k.indexed() && op.Action == journal.Create {
+		if k := kindByLabel(op.Entity); k != nil && k.indexed() && (op.Action == journal.Create || op.Action == journal.Update) {
 			paths[k.path] = true
 		}
 	}
@@ -113,8 +114,11 @@ func (rc *reconciler) refreshFor(ctx context.Context, ops []journal.Op) error {
 // means it cannot tell (several candidates).
 func (rc *reconciler) find(ctx context.Context, run *journal.Run, op journal.Op) (id string, found bool, err error) {
 	k := kindByLabel(op.Entity)
+	if op.Action == journal.Update && k != nil && k.indexed() {
+		return rc.appliedUpdate(ctx, k, op)
+	}
 	if op.Action != journal.Create || k == nil {
-		// Updates (and deletes) are idempotent: send again.
+		// Deletes, and updates of notes and tasks, are idempotent: send again.
 		return "", false, nil
 	}
 	if !k.indexed() {
@@ -150,6 +154,48 @@ func (rc *reconciler) find(ctx context.Context, run *journal.Run, op journal.Op)
 		return cands[0], true, nil
 	}
 	return "", true, nil
+}
+
+// appliedUpdate tells whether an update left in doubt was applied: the
+// record, freshly indexed, already holds every value the request sent.
+// Then it is done (and stays in the run's manifest with its previous
+// values for a rollback); otherwise, or when it cannot tell, it is sent
+// again, which is harmless for an update.
+func (rc *reconciler) appliedUpdate(ctx context.Context, k *kind, op journal.Op) (string, bool, error) {
+	id := op.Path[strings.LastIndexByte(op.Path, '/')+1:]
+	if op.Method != "PUT" || id == "" {
+		return "", false, nil
+	}
+	var body map[string]map[string]any
+	d := json.NewDecoder(bytes.NewReader(op.Body))
+	d.UseNumber()
+	if err := d.Decode(&body); err != nil || len(body[k.wrapper]) == 0 {
+		return "", false, nil
+	}
+	e, ok, err := rc.ir.mem.IndexEntry(ctx, k.path, id)
+	if err != nil || !ok {
+		return "", false, err
+	}
+	var rec map[string]any
+	d = json.NewDecoder(bytes.NewReader(e.Fields))
+	d.UseNumber()
+	if err := d.Decode(&rec); err != nil {
+		return "", false, nil
+	}
+	sent := body[k.wrapper]
+	for f, v := range sent {
+		// Links are sent as {"id": n} and come back with a name as well.
+		if m, isMap := v.(map[string]any); isMap && len(m) == 1 && m["id"] != nil {
+			if refID(rec[f]) != scalar(m["id"]) {
+				return "", false, nil
+			}
+			delete(sent, f)
+		}
+	}
+	if upd, _, _ := diff(sent, nil, rec, false); len(upd) > 0 {
+		return "", false, nil
+	}
+	return id, true, nil
 }
 
 // recent returns the records indexed under nk that were created after the

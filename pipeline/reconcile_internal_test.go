@@ -134,3 +134,52 @@ func TestReconcileNeverTakesAnotherCreatesRecord(t *testing.T) {
 		})
 	}
 }
+
+// An update in doubt that Capsule applied is settled as done, so that the
+// run's manifest keeps it (and its previous values) for a rollback; one
+// that did not land, or cannot be told, is sent again.
+func TestReconcileFindsAnAppliedUpdate(t *testing.T) {
+	ctx := context.Background()
+	j, err := journal.Open(ctx, filepath.Join(t.TempDir(), "j.db"), journal.WithUnsafeNoSync())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	acct := journal.Account{BaseURL: "http://x", UserID: "1"}
+	mem, err := j.Memory(ctx, acct)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := j.BeginRun(ctx, journal.RunSpec{InputHash: "i", MappingHash: "m", Account: acct})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := `{"id":5,"type":"person","firstName":"Ann","jobTitle":"Boss","organisation":{"id":12,"name":"Acme"},` +
+		`"emailAddresses":[{"id":1,"address":"ann@x.com"}],"fields":[{"id":3,"definition":{"id":9,"name":"Tier"},"value":"Gold"}]}`
+	if err := mem.UpsertIndex(ctx, "parties", journal.Entry{ID: "5", UpdatedAt: time.Now(), Fields: []byte(rec)}); err != nil {
+		t.Fatal(err)
+	}
+	rc := &reconciler{ir: &indexer{mem: mem}}
+	tests := []struct {
+		name    string
+		body    string
+		wantID  string
+		wantHit bool
+	}{
+		{"applied", `{"party":{"jobTitle":"Boss","organisation":{"id":12},"emailAddresses":[{"address":"ann@x.com"}],` +
+			`"fields":[{"definition":{"name":"Tier"},"value":"Gold"}]}}`, "5", true},
+		{"not applied", `{"party":{"jobTitle":"CEO"}}`, "", false},
+		{"link not applied", `{"party":{"organisation":{"id":13}}}`, "", false},
+		{"e-mail not applied", `{"party":{"emailAddresses":[{"address":"new@x.com"}]}}`, "", false},
+		{"no body", ``, "", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			op := journal.Op{Entity: "people", Action: journal.Update, Method: "PUT", Path: "parties/5", Body: []byte(tc.body), Updated: time.Now()}
+			id, hit, err := rc.find(ctx, run, op)
+			if err != nil || id != tc.wantID || hit != tc.wantHit {
+				t.Fatalf("find = %q, %v, %v; want %q, %v", id, hit, err, tc.wantID, tc.wantHit)
+			}
+		})
+	}
+}
