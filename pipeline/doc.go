@@ -55,14 +55,22 @@
 //     In-doubt writes are reconciled after each level and, on resume, before
 //     anything else: the index is refreshed and the record looked up by its
 //     natural key (notes: the linked record's entries, by content and
-//     entryAt); found -> done, not found -> sent again. The pacer is told
+//     entryAt), leaving out records created before the write (less 10
+//     minutes of clock skew) and records another create of ours made;
+//     found -> done, not found -> sent again. An update in doubt is done
+//     when the refreshed record already holds every value it sent (so the
+//     manifest keeps it for a rollback), else sent again. The pacer is told
 //     the remaining writes (SetPending) so it runs at full speed when they
 //     fit the budget.
 //  7. Errors file (rejected or failed rows): the input's format and columns
 //     plus _file, _sheet, _row, _field, _reason (DefaultErrorsPath). It can
 //     be imported as it is with the same mapping: the extra columns are
 //     ignored, and without a source key column the row key is taken from
-//     _file/_row, so it stays that of the original row.
+//     _file/_row, so it stays that of the original row. Such a row-number
+//     key finds what an earlier run wrote only while the row still shares
+//     a key (name, e-mail, phone, match key) with that record, so a file
+//     saved again with other rows is not matched by position; two inputs
+//     with the same file name are refused.
 //
 // Reference data checks also coerce custom field values to the kind
 // Capsule expects (numbers, booleans, a list option's spelling) or reject

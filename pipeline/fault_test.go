@@ -41,6 +41,25 @@ func checkExactlyOnce(t *testing.T, e *env, rows [][]string) {
 	}
 }
 
+// checkAccounted asserts every row read has an outcome per entity of the
+// mapping; finished also wants none left pending or in doubt.
+func checkAccounted(t *testing.T, res *pipeline.Result, finished bool) {
+	t.Helper()
+	if res == nil || len(res.Entities) == 0 {
+		t.Fatalf("no summary: %+v", res)
+	}
+	for _, ec := range res.Entities {
+		c := ec.Counts
+		n := c.Created + c.Updated + c.Unchanged + c.Skipped + c.Rejected
+		if finished && c.InDoubt+c.Pending != 0 {
+			t.Errorf("%s: %+v left after a finished run", ec.Entity, c)
+		}
+		if n += c.InDoubt + c.Pending; n != res.Rows {
+			t.Errorf("%s: outcomes %+v add up to %d, want the %d rows read", ec.Entity, c, n, res.Rows)
+		}
+	}
+}
+
 func TestFaultsRerunUntilDoneLeavesEveryRecordOnce(t *testing.T) {
 	for _, seed := range []uint64{1, 2, 3} {
 		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) { faultLoop(t, seed) })
@@ -60,7 +79,10 @@ func faultLoop(t *testing.T, seed uint64) {
 		if runs > maxRuns {
 			t.Fatalf("not finished after %d runs", maxRuns)
 		}
-		_, err := pipeline.Import(ctx, e.config(t, testMapping, in))
+		res, err := pipeline.Import(ctx, e.config(t, testMapping, in))
+		if res != nil {
+			checkAccounted(t, res, err == nil)
+		}
 		if err == nil {
 			break
 		}

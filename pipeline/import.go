@@ -85,6 +85,8 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 		run *journal.Run
 		rc  *reconciler
 		ir  *indexer
+		// memFailed reports a failed read of the source key memory.
+		memFailed = func() error { return nil }
 	)
 	if !cfg.Offline {
 		a = &api{c: cfg.Client}
@@ -163,13 +165,7 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 				return nil, err
 			}
 		}
-		pl.remembered = func(label, key string) string {
-			id, ok, err := mem.Lookup(ctx, label, key)
-			if err != nil || !ok {
-				return ""
-			}
-			return id
-		}
+		pl.remembered, memFailed = rememberer(ctx, mem)
 	}
 	// 4. Plan, row by row in input order; the plan file is written while
 	// planning goes on (a planned line never changes afterwards).
@@ -197,6 +193,10 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 		if err := <-planErr; err != nil {
 			return nil, err
 		}
+	}
+	if err := memFailed(); err != nil {
+		// A row planned without its memory could be created a second time.
+		return nil, fmt.Errorf("reading what earlier runs wrote from the journal %s: %w (nothing was sent; run again)", j.Path(), err)
 	}
 	if run != nil {
 		if err := record(ctx, run, ops); err != nil {
@@ -262,6 +262,28 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 		}
 	}
 	return res, nil
+}
+
+// rememberer returns the planner's source key lookup and a function that
+// reports the first journal error it met. The lookup answers "" after an
+// error, so the caller must check failed before acting on the plan.
+func rememberer(ctx context.Context, mem *journal.Memory) (lookup func(label, key string) string, failed func() error) {
+	var first error
+	lookup = func(label, key string) string {
+		if first != nil {
+			return ""
+		}
+		id, ok, err := mem.Lookup(ctx, label, key)
+		if err != nil {
+			first = err
+			return ""
+		}
+		if !ok {
+			return ""
+		}
+		return id
+	}
+	return lookup, func() error { return first }
 }
 
 func beginRun(ctx context.Context, j *journal.Journal, cfg *Config, acct journal.Account) (*journal.Run, error) {

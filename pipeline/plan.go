@@ -136,13 +136,22 @@ func (pl *planner) checkFields(p *planOp, op *mappings.Op) bool {
 // Two or more is ambiguous and rejected, never guessed.
 func (pl *planner) match(p *planOp, op *mappings.Op) *entry {
 	if pl.remembered != nil {
+		// Without a source key in the mapping a row is known by its file
+		// name and row number, which a file saved again with other rows
+		// gives to another record: such a memory is trusted only while the
+		// row still looks like what was written for it.
+		positional := op.SourceKey == ""
 		if id := pl.remembered(p.kind.label, p.srcKey); id != "" {
-			if !p.kind.indexed() {
-				return &entry{kind: p.kind, id: id}
-			}
-			if e := pl.ix.get(p.kind, id); e != nil {
-				p.matchKey = "source key"
-				return e
+			switch {
+			case !p.kind.indexed():
+				if !positional || !dependsOnCreate(p) {
+					return &entry{kind: p.kind, id: id}
+				}
+			default:
+				if e := pl.ix.get(p.kind, id); e != nil && (!positional || sameRecord(p.kind, e, op)) {
+					p.matchKey = "source key"
+					return e
+				}
 			}
 		}
 	}
@@ -171,6 +180,41 @@ func (pl *planner) match(p *planOp, op *mappings.Op) *entry {
 		}
 	}
 	return nil
+}
+
+// dependsOnCreate reports whether p hangs on a record this run creates: a
+// note or task an earlier run wrote cannot belong to it.
+func dependsOnCreate(p *planOp) bool {
+	for _, d := range p.deps {
+		if d.action == journal.Create {
+			return true
+		}
+	}
+	return false
+}
+
+// sameRecord reports whether the existing record e shares a key (name,
+// e-mail, phone, custom field, match key) with what op would write, or op
+// brings no key to compare.
+func sameRecord(k *kind, e *entry, op *mappings.Op) bool {
+	mine := recordKeys(k, "", op.Body)
+	for _, mk := range op.Match {
+		if key := keyOf(mk); mk.Kind != mappings.MatchID && key.Value != "" {
+			mine = append(mine, key)
+		}
+	}
+	if len(mine) == 0 {
+		return true
+	}
+	theirs := recordKeys(k, e.id, e.record())
+	for _, a := range mine {
+		for _, b := range theirs {
+			if a == b {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (pl *planner) matched(p *planOp, op *mappings.Op, t *entry) {

@@ -68,7 +68,15 @@ func compileAll(cfg *Config) ([]*input, error) {
 		}
 	}
 	var ins []*input
+	byName := map[string]string{}
 	for _, path := range cfg.Inputs {
+		// The journal knows rows by file name and row number.
+		if other, ok := byName[filepath.Base(path)]; ok {
+			problems = append(problems, fmt.Sprintf("%s and %s have the same file name, so the journal could not tell their rows apart: "+
+				"rename one of them (or import them one at a time)", other, path))
+			continue
+		}
+		byName[filepath.Base(path)] = path
 		opt := cfg.Source
 		if m != nil {
 			opt = sourceOptions(m, cfg.Source)

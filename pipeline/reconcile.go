@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -37,7 +38,7 @@ func (rc *reconciler) settleOps(ctx context.Context, run *journal.Run, ops []jou
 		return nil, err
 	}
 	for _, op := range ops {
-		id, found, err := rc.find(ctx, op)
+		id, found, err := rc.find(ctx, run, op)
 		if err != nil {
 			return nil, err
 		}
@@ -72,7 +73,7 @@ func (rc *reconciler) settle(ctx context.Context, run *journal.Run, ops []*planO
 	}
 	for i, jo := range stored {
 		o := ops[i]
-		id, found, err := rc.find(ctx, jo)
+		id, found, err := rc.find(ctx, run, jo)
 		if err != nil {
 			return err
 		}
@@ -97,7 +98,7 @@ func (rc *reconciler) settle(ctx context.Context, run *journal.Run, ops []*planO
 func (rc *reconciler) refreshFor(ctx context.Context, ops []journal.Op) error {
 	paths := map[string]bool{}
 	for _, op := range ops {
-		if k := kindByLabel(op.Entity); k != nil && k.indexed() && op.Action == journal.Create {
+		if k := kindByLabel(op.Entity); k != nil && k.indexed() && (op.Action == journal.Create || op.Action == journal.Update) {
 			paths[k.path] = true
 		}
 	}
@@ -111,52 +112,40 @@ func (rc *reconciler) refreshFor(ctx context.Context, ops []journal.Op) error {
 
 // find looks for the record a lost write stored. found with an empty id
 // means it cannot tell (several candidates).
-func (rc *reconciler) find(ctx context.Context, op journal.Op) (id string, found bool, err error) {
+func (rc *reconciler) find(ctx context.Context, run *journal.Run, op journal.Op) (id string, found bool, err error) {
 	k := kindByLabel(op.Entity)
+	if op.Action == journal.Update && k != nil && k.indexed() {
+		return rc.appliedUpdate(ctx, k, op)
+	}
 	if op.Action != journal.Create || k == nil {
-		// Updates (and deletes) are idempotent: send again.
+		// Deletes, and updates of notes and tasks, are idempotent: send again.
 		return "", false, nil
 	}
 	if !k.indexed() {
-		return rc.findChild(ctx, k, op)
+		return rc.findChild(ctx, run, k, op)
 	}
 	// Every natural key is a property of the record the write would have
 	// made, so a stored record is found by the first (strongest) key; the
 	// others only narrow several candidates down. Nothing found by the
 	// first key means nothing was stored.
-	var cands []string
-	for i, nk := range op.NaturalKey {
+	if len(op.NaturalKey) == 0 {
+		return "", false, nil
+	}
+	cands, err := rc.recent(ctx, run, k, op, op.NaturalKey[0])
+	if err != nil {
+		return "", false, err
+	}
+	for _, nk := range op.NaturalKey[1:] {
+		if len(cands) <= 1 {
+			break
+		}
 		ids, err := rc.ir.mem.FindIDs(ctx, k.path, journal.MatchKey{Kind: k.label + ":" + nk.Kind, Value: nk.Value})
 		if err != nil {
 			return "", false, err
 		}
-		switch {
-		case i == 0:
-			cands = ids
-		case len(ids) > 0:
-			if both := intersect(cands, ids); len(both) > 0 {
-				cands = both
-			}
+		if both := intersect(cands, ids); len(both) > 0 {
+			cands = both
 		}
-		if len(cands) <= 1 {
-			break
-		}
-	}
-	if len(cands) > 1 {
-		// Prefer records changed since the write (allowing for clock skew
-		// between us and Capsule).
-		since := op.Updated.Add(-clockSkew)
-		var recent []string
-		for _, id := range cands {
-			e, ok, err := rc.ir.mem.IndexEntry(ctx, k.path, id)
-			if err != nil {
-				return "", false, err
-			}
-			if ok && !e.UpdatedAt.Before(since) {
-				recent = append(recent, id)
-			}
-		}
-		cands = recent
 	}
 	switch len(cands) {
 	case 0:
@@ -165,6 +154,96 @@ func (rc *reconciler) find(ctx context.Context, op journal.Op) (id string, found
 		return cands[0], true, nil
 	}
 	return "", true, nil
+}
+
+// appliedUpdate tells whether an update left in doubt was applied: the
+// record, freshly indexed, already holds every value the request sent.
+// Then it is done (and stays in the run's manifest with its previous
+// values for a rollback); otherwise, or when it cannot tell, it is sent
+// again, which is harmless for an update.
+func (rc *reconciler) appliedUpdate(ctx context.Context, k *kind, op journal.Op) (string, bool, error) {
+	id := op.Path[strings.LastIndexByte(op.Path, '/')+1:]
+	if op.Method != "PUT" || id == "" {
+		return "", false, nil
+	}
+	var body map[string]map[string]any
+	d := json.NewDecoder(bytes.NewReader(op.Body))
+	d.UseNumber()
+	if err := d.Decode(&body); err != nil || len(body[k.wrapper]) == 0 {
+		return "", false, nil
+	}
+	e, ok, err := rc.ir.mem.IndexEntry(ctx, k.path, id)
+	if err != nil || !ok {
+		return "", false, err
+	}
+	var rec map[string]any
+	d = json.NewDecoder(bytes.NewReader(e.Fields))
+	d.UseNumber()
+	if err := d.Decode(&rec); err != nil {
+		return "", false, nil
+	}
+	sent := body[k.wrapper]
+	for f, v := range sent {
+		// Links are sent as {"id": n} and come back with a name as well.
+		if m, isMap := v.(map[string]any); isMap && len(m) == 1 && m["id"] != nil {
+			if refID(rec[f]) != scalar(m["id"]) {
+				return "", false, nil
+			}
+			delete(sent, f)
+		}
+	}
+	if upd, _, _ := diff(sent, nil, rec, false); len(upd) > 0 {
+		return "", false, nil
+	}
+	return id, true, nil
+}
+
+// recent returns the records indexed under nk that were created after the
+// sending mark of op (allowing for clock skew between us and Capsule) and
+// not by another create of ours. Only those can be what the write made: an
+// older record with the same key, or one another row created, must never
+// be taken for it, or the row would be marked done without ever being
+// created. They are filtered before any narrowing so that such a record
+// can never crowd out the real one.
+func (rc *reconciler) recent(ctx context.Context, run *journal.Run, k *kind, op journal.Op, nk journal.MatchKey) ([]string, error) {
+	ids, err := rc.ir.mem.FindIDs(ctx, k.path, journal.MatchKey{Kind: k.label + ":" + nk.Kind, Value: nk.Value})
+	if err != nil {
+		return nil, err
+	}
+	since := op.Updated.Add(-clockSkew)
+	var out []string
+	for _, id := range ids {
+		e, ok, err := rc.ir.mem.IndexEntry(ctx, k.path, id)
+		if err != nil {
+			return nil, err
+		}
+		if c, known := createdAt(e); !ok || (known && c.Before(since)) {
+			continue
+		}
+		other, err := run.CreatedByOther(ctx, op.Entity, id, op.ID)
+		if err != nil {
+			return nil, err
+		}
+		if !other {
+			out = append(out, id)
+		}
+	}
+	return out, nil
+}
+
+// createdAt is when Capsule created the indexed record: its createdAt, or
+// its updatedAt (never earlier) when the cached fields lack one. known is
+// false when the record carries no time at all: it stays a candidate.
+func createdAt(e journal.Entry) (t time.Time, known bool) {
+	var rec struct {
+		CreatedAt string `json:"createdAt"`
+	}
+	if len(e.Fields) > 0 && json.Unmarshal(e.Fields, &rec) == nil && rec.CreatedAt != "" {
+		if c, err := time.Parse(time.RFC3339, rec.CreatedAt); err == nil {
+			return c, true
+		}
+	}
+	return e.UpdatedAt, !e.UpdatedAt.IsZero()
 }
 
 // clockSkew is how far Capsule's clock may be from ours when telling a
@@ -186,7 +265,7 @@ func intersect(a, b []string) []string {
 
 // findChild looks for a lost note or task among the linked record's
 // entries (tasks: among open tasks), comparing content.
-func (rc *reconciler) findChild(ctx context.Context, k *kind, op journal.Op) (string, bool, error) {
+func (rc *reconciler) findChild(ctx context.Context, run *journal.Run, k *kind, op journal.Op) (string, bool, error) {
 	var body map[string]map[string]any
 	if err := json.Unmarshal(op.Body, &body); err != nil || body[k.wrapper] == nil {
 		return "", false, nil // never sent (no body recorded)
@@ -218,9 +297,21 @@ func (rc *reconciler) findChild(ctx context.Context, k *kind, op journal.Op) (st
 		if str(b["entryAt"]) != "" {
 			got += strings.TrimSuffix(str(m["entryAt"]), "Z")
 		}
-		if got == want {
-			hits = append(hits, scalar(m["id"]))
+		if got != want {
+			return nil
 		}
+		// A note made before the write (allowing for clock skew), or by
+		// another row of ours (the same text twice on one person), is never
+		// the lost one.
+		if c, err := time.Parse(time.RFC3339, str(m["createdAt"])); err == nil && c.Before(op.Updated.Add(-clockSkew)) {
+			return nil
+		}
+		id := scalar(m["id"])
+		other, err := run.CreatedByOther(ctx, op.Entity, id, op.ID)
+		if err != nil || other {
+			return err
+		}
+		hits = append(hits, id)
 		return nil
 	})
 	if err != nil {

@@ -90,12 +90,14 @@ func TestInterruptedRunResumes(t *testing.T) {
 	if res == nil || res.Total.Created == 0 || res.Total.Pending == 0 {
 		t.Fatalf("want some rows written and some left: %+v", res)
 	}
+	checkAccounted(t, res, false)
 	for runs := 1; ; runs++ {
 		if runs > 30 {
 			t.Fatal("not finished after 30 runs")
 		}
-		_, err := pipeline.Import(ctxT(t), e.config(t, testMapping, in))
+		res, err := pipeline.Import(ctxT(t), e.config(t, testMapping, in))
 		if err == nil {
+			checkAccounted(t, res, true)
 			break
 		}
 		var ie *pipeline.IncompleteError

@@ -38,14 +38,16 @@
 // row: Key{File, Row, SourceKey, Record}. The planner records its plan:
 //
 //	ops, err := run.AddOps(ctx, specs...)  // existing ops come back as stored (resume);
-//	                                        // a still-pending one takes the new plan
+//	                                        // one never sent (pending, skipped, unchanged,
+//	                                        // rejected) takes the new plan
 //
 // Actions create/update/delete start pending; unchanged, skip and reject
 // are final at once (states Unchanged, Skipped, Rejected). The writer then:
 //
 //	doubt, _ := run.InDoubt(ctx)            // FIRST on resume: ops left in sending
 //	//   reconcile each: run.Candidates(ctx, op) (index refreshed with since,
-//	//   remembered ids); found → run.MarkDone(ctx, op.ID, id); proven absent →
+//	//   remembered ids; drop ids run.CreatedByOther(ctx, entity, id, op.ID)
+//	//   reports); found → run.MarkDone(ctx, op.ID, id); proven absent →
 //	//   run.MarkPending(ctx, op.ID). Never resend an op in doubt blindly.
 //	run.MarkSending(ctx, op.ID, journal.Request{Method, Path, Body, Previous}) // on disk before sending
 //	//   2xx → run.MarkDone(ctx, op.ID, capsuleID)  (also remembers SourceKey → id)

@@ -126,6 +126,16 @@ func Open(ctx context.Context, path string, opts ...Option) (*Journal, error) {
 		j.unlock()
 		return nil, err
 	}
+	// Reconciliation asks whether a Capsule id is already another create's
+	// (Run.CreatedByOther); without this index that is a scan of every op.
+	// An extra index changes nothing for older readers, so it needs no new
+	// schema version.
+	if _, err := j.w.ExecContext(ctx, `CREATE INDEX IF NOT EXISTS ops_done_capsule_id
+		ON ops(entity, capsule_id) WHERE state = 'done'`); err != nil {
+		j.w.Close()
+		j.unlock()
+		return nil, fmt.Errorf("journal %s: %w", abs, err)
+	}
 	j.r, err = sql.Open("sqlite", dsn(abs, cfg, true))
 	if err != nil {
 		j.w.Close()

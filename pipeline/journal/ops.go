@@ -144,8 +144,11 @@ func (e *TransitionError) Error() string {
 
 // AddOps records planned operations in one transaction and returns them as
 // stored, in the same order. On resume an operation that already exists is
-// returned as it is, except that a still-pending one takes the new plan
-// (nothing was sent for it, so re-planning is safe).
+// returned as it is, except that one for which nothing was ever sent
+// (pending, or settled by the planner: skipped, unchanged, rejected) takes
+// the new plan: re-planning it is safe, and keeping an old "unchanged" for
+// a record edited in Capsule since would leave the new write unsent and
+// the run unable to finish.
 func (r *Run) AddOps(ctx context.Context, specs ...OpSpec) ([]Op, error) {
 	out := make([]Op, 0, len(specs))
 	err := r.j.write(ctx, func(tx *sql.Tx) error {
@@ -157,7 +160,7 @@ func (r *Run) AddOps(ctx context.Context, specs ...OpSpec) ([]Op, error) {
 			ON CONFLICT(run_id, file, row, source_key, record) DO UPDATE SET
 			entity = excluded.entity, action = excluded.action, state = excluded.state,
 			natural_key = excluded.natural_key, message = excluded.message, updated = excluded.updated
-			WHERE ops.state = 'pending'`)
+			WHERE ops.state IN ('pending', 'skipped', 'unchanged', 'rejected')`)
 		if err != nil {
 			return err
 		}
@@ -306,4 +309,20 @@ func (r *Run) Candidates(ctx context.Context, op Op) ([]string, error) {
 	}
 	slices.Sort(ids)
 	return ids, nil
+}
+
+// CreatedByOther reports whether capsuleID (of entity) is the record another
+// create of this account already made: done, in any run but not op except.
+// Such a record can never be what a create left in doubt stored, however
+// alike the two are (two notes with the same text on one person, two people
+// of the same name without other keys).
+func (r *Run) CreatedByOther(ctx context.Context, entity, capsuleID string, except int64) (bool, error) {
+	var n int
+	err := r.j.queryRow(ctx, `SELECT count(*) FROM ops JOIN runs ON runs.id = ops.run_id
+		WHERE runs.account_id = ? AND ops.entity = ? AND ops.capsule_id = ? AND ops.state = 'done'
+		AND ops.action = 'create' AND ops.id != ?`, r.accountID, entity, capsuleID, except).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("looking up %s %s in the journal: %w", entity, capsuleID, err)
+	}
+	return n > 0, nil
 }

@@ -132,6 +132,36 @@ func TestAddOpsOnResume(t *testing.T) {
 	}
 }
 
+// An operation the planner settled without sending (unchanged, skipped,
+// rejected) takes the new plan on resume: the record may have changed in
+// Capsule between the attempts, and keeping the old state would leave the
+// newly planned write never sent and the run never finished.
+func TestAddOpsOnResumeReplansUnsentDecisions(t *testing.T) {
+	_, r, _ := beginTemp(t)
+	first := []OpSpec{personSpec(2, "a@x.org"), personSpec(3, "b@x.org"), personSpec(4, "c@x.org")}
+	first[0].Action, first[1].Action, first[2].Action = NoChange, Skip, Reject
+	mustAdd(t, r, first...)
+	again := []OpSpec{personSpec(2, "a@x.org"), personSpec(3, "b@x.org"), personSpec(4, "c@x.org")}
+	again[0].Action, again[1].Action, again[2].Action = Update, Create, NoChange
+	got := mustAdd(t, r, again...)
+	tests := []struct {
+		name   string
+		state  State
+		action Action
+	}{
+		{"unchanged, now an update", Pending, Update},
+		{"skipped, now a create", Pending, Create},
+		{"rejected, now unchanged", Unchanged, NoChange},
+	}
+	for i, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got[i].State != tc.state || got[i].Action != tc.action {
+				t.Errorf("state %s action %s, want %s %s", got[i].State, got[i].Action, tc.state, tc.action)
+			}
+		})
+	}
+}
+
 // A crash after MarkSending: the next process finds the operation in doubt.
 func TestInDoubtAfterCloseWithoutDone(t *testing.T) {
 	ctx := context.Background()
@@ -302,6 +332,45 @@ func TestCandidates(t *testing.T) {
 			}
 			if !slices.Equal(got, tc.want) {
 				t.Errorf("Candidates = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestCreatedByOther(t *testing.T) {
+	ctx := context.Background()
+	_, r, _ := beginTemp(t)
+	ops := mustAdd(t, r, personSpec(2, "a@x.org"), personSpec(3, "b@x.org"))
+	upd := mustAdd(t, r, OpSpec{Key: Key{File: "people.csv", Row: 4, Record: "person"}, Entity: "parties", Action: Update})[0]
+	for _, o := range []Op{ops[0], upd} {
+		if err := r.MarkSending(ctx, o.ID, Request{Method: "POST"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := r.MarkDone(ctx, ops[0].ID, "20"); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.MarkDone(ctx, upd.ID, "30"); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		entity string
+		id     string
+		except int64
+		want   bool
+	}{
+		{"made by another create", "parties", "20", ops[1].ID, true},
+		{"made by the op itself", "parties", "20", ops[0].ID, false},
+		{"only updated by the run", "parties", "30", ops[1].ID, false},
+		{"unknown id", "parties", "21", ops[1].ID, false},
+		{"other entity", "entries", "20", ops[1].ID, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := r.CreatedByOther(ctx, tc.entity, tc.id, tc.except)
+			if err != nil || got != tc.want {
+				t.Fatalf("CreatedByOther = %v, %v; want %v", got, err, tc.want)
 			}
 		})
 	}
