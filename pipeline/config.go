@@ -40,8 +40,13 @@ type Config struct {
 	Abandon        bool             // abandon an unfinished run that does not fit and start afresh
 	MaxErrors      int              // stop writing after this many rejected rows (0 = no limit)
 	Workers        int              // concurrent writers within a level (default 4)
-	Reserve        float64          // percent of the hourly budget left unused (for the summary estimate)
-	Args           []string         // the command line, for `runs show` (secrets redacted by the journal)
+	// SettleDelay is how long to wait before looking for writes left in
+	// doubt within the run (default DefaultSettleDelay; negative: none). A
+	// server may still be storing a request whose answer the client gave
+	// up on; looking too early would find nothing and send it again.
+	SettleDelay time.Duration
+	Reserve     float64  // percent of the hourly budget left unused (for the summary estimate)
+	Args        []string // the command line, for `runs show` (secrets redacted by the journal)
 
 	Progress      io.Writer // progress and log lines (stderr), nil for none
 	Terminal      bool      // Progress is a terminal: redraw one line

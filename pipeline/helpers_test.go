@@ -154,6 +154,9 @@ func (e *env) config(t testing.TB, mapping string, inputs ...string) pipeline.Co
 		Inputs: inputs, Mapping: []byte(mapping), MappingName: "mapping.yaml",
 		Client: e.client(t), Account: pipeline.AccountFor(e.url, sandbox.DefaultToken),
 		JournalOptions: []journal.Option{journal.WithUnsafeNoSync()},
+		// The sandbox stores a write before it drops the connection, so
+		// the tests need no wait before looking for writes in doubt.
+		SettleDelay: -1,
 	}
 }
 

@@ -40,6 +40,9 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.SettleDelay == 0 {
+		cfg.SettleDelay = DefaultSettleDelay
+	}
 	if cfg.Workers <= 0 {
 		cfg.Workers = 4
 	}
@@ -224,7 +227,7 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	if run != nil && werr == nil {
 		// 6. Write.
-		w := &writer{api: a, run: run, batch: run.NewBatch(64), rec: rc, workers: cfg.Workers, maxErrors: cfg.MaxErrors}
+		w := &writer{api: a, run: run, batch: run.NewBatch(64), rec: rc, workers: cfg.Workers, maxErrors: cfg.MaxErrors, settleDelay: cfg.SettleDelay}
 		w.countRows(ops, pl.rows)
 		pr := &progress{w: cfg.Progress, terminal: cfg.Terminal, every: cfg.ProgressEvery, now: cfg.Now, wr: w, total: w.pending(ops), rows: pl.rows}
 		stop := pr.run(ctx)

@@ -28,9 +28,11 @@ type writer struct {
 	rec       *reconciler
 	workers   int
 	maxErrors int
-	failed    atomic.Int64
-	remaining atomic.Int64
-	done      atomic.Int64
+	// settleDelay is waited once before each in-run reconciliation.
+	settleDelay time.Duration
+	failed      atomic.Int64
+	remaining   atomic.Int64
+	done        atomic.Int64
 	// rowLeft counts each row's writes not yet settled (by row ordinal);
 	// rowsDone the rows with none left, for the progress line.
 	rowLeft  []atomic.Int32
@@ -61,6 +63,25 @@ func (w *writer) pending(ops []*planOp) int {
 		}
 	}
 	return n
+}
+
+// DefaultSettleDelay is the wait before writes left in doubt are looked for
+// within a run. On a later run the time since the crash serves instead.
+const DefaultSettleDelay = 5 * time.Second
+
+// sleepCtx waits d (nothing when d <= 0) unless ctx ends first.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // writeAll sends ops level by level. Writes left in doubt are reconciled
@@ -96,6 +117,9 @@ func (w *writer) writeAll(ctx context.Context, ops []*planOp) error {
 			}
 			if len(doubt) == 0 || round == 3 {
 				break
+			}
+			if err := sleepCtx(ctx, w.settleDelay); err != nil {
+				return err
 			}
 			if err := w.rec.settle(ctx, w.run, doubt); err != nil {
 				return err
