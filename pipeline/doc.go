@@ -52,7 +52,8 @@
 //     | failed (4xx: Capsule's message; the row goes to the errors file;
 //     dependants fail with "depends on row N which failed") | in doubt
 //     (capsule.ErrInDoubt: 5xx, timeout, lost connection; stays sending).
-//     In-doubt writes are reconciled after each level and, on resume, before
+//     In-doubt writes are reconciled after each level (after SettleDelay, so
+//     a server still storing a dropped request is not raced) and, on resume, before
 //     anything else: the index is refreshed and the record looked up by its
 //     natural key (notes: the linked record's entries, by content and
 //     entryAt), leaving out records created before the write (less 10
