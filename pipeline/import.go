@@ -163,6 +163,11 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 				return nil, err
 			}
 		}
+		for _, p := range sortedKeys(need.ids) {
+			if err := loadByID(ctx, a, p, need.ids[p], ix); err != nil {
+				return nil, fmt.Errorf("indexing %s: %w", p, err)
+			}
+		}
 		pl.remembered = func(label, key string) string {
 			id, ok, err := mem.Lookup(ctx, label, key)
 			if err != nil || !ok {

@@ -146,10 +146,11 @@ func (pl *planner) match(p *planOp, op *mappings.Op) *entry {
 			}
 		}
 	}
-	if !p.kind.indexed() {
-		return nil
-	}
 	for _, k := range op.Match {
+		if !p.kind.indexed() && k.Kind != mappings.MatchID {
+			// Notes and tasks are indexed by id only (loadByID).
+			continue
+		}
 		mk := keyOf(k)
 		found := pl.ix.find(p.kind, mk)
 		switch {
@@ -187,8 +188,9 @@ func (pl *planner) matched(p *planOp, op *mappings.Op, t *entry) {
 		p.action, p.reason = journal.Skip, "matches an existing record and on_match is skip"
 		return
 	}
-	if !p.kind.indexed() {
-		// Notes and tasks are not diffed: written once, by an earlier run.
+	if !p.kind.indexed() && t.raw == nil {
+		// A note or task found by the journal's memory only (not read
+		// from Capsule) is not diffed: written once, by an earlier run.
 		p.action, p.reason = journal.NoChange, "written by an earlier run"
 		return
 	}

@@ -32,8 +32,18 @@ func (pl *planner) resolveRefs(p *planOp, op *mappings.Op, row []*planOp) bool {
 			}
 		case mappings.RefOrganisation, mappings.RefParty, mappings.RefOpportunity, mappings.RefKase:
 			var found []*entry
-			for _, k := range refKinds(ref.Kind) {
-				found = append(found, pl.ix.find(k, journal.MatchKey{Kind: "name", Value: normText(ref.Name)})...)
+			if ref.ID != "" {
+				// By id first: the record itself in this account, or one
+				// planned by this run from a row whose ID column holds it
+				// (an export of another account imported in one run).
+				for _, k := range refKinds(ref.Kind) {
+					found = append(found, pl.ix.find(k, journal.MatchKey{Kind: "id", Value: ref.ID})...)
+				}
+			}
+			if len(found) == 0 && ref.Name != "" {
+				for _, k := range refKinds(ref.Kind) {
+					found = append(found, pl.ix.find(k, journal.MatchKey{Kind: "name", Value: normText(ref.Name)})...)
+				}
 			}
 			switch {
 			case len(found) == 1:
@@ -50,6 +60,9 @@ func (pl *planner) resolveRefs(p *planOp, op *mappings.Op, row []*planOp) bool {
 			case pl.offline && pl.rd == nil:
 				// Offline nothing can be looked up: the plan shows the name.
 				p.refs = append(p.refs, refVal{field: ref.Field, name: ref.Name})
+			case ref.Name == "":
+				p.reject(ref.Field, "no %s with id %s in Capsule and no name to look up; fill the name column, or fix the id", ref.Kind, ref.ID)
+				return false
 			default:
 				// Not guessed and not left to Capsule (which would create an
 				// organisation per row): a record in the mapping creates it once.
