@@ -157,3 +157,51 @@ func links(t *testing.T, c *capsule.Client) []string {
 	sort.Strings(out)
 	return out
 }
+
+// File by file into another account, links fall back to names: notes on
+// uniquely named people are linked, notes on the twins are rejected as
+// ambiguous (never guessed).
+func TestReimportNameFallback(t *testing.T) {
+	src := startSandbox(t)
+	// Two sandboxes both number records from 1 (Capsule's ids are unique
+	// across accounts): use up the low ids of the source so its ids are
+	// not those of the records created in the other account.
+	for range 60 {
+		p, _, err := src.c.Parties.Create(context.Background(), &capsule.Party{Type: s("organisation"), Name: s("filler")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := src.c.Parties.Delete(context.Background(), idOf(p)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	seedAccount(t, src.c)
+	seedTwins(t, src.c)
+	dir := t.TempDir()
+	for _, entity := range []string{layout.Parties, layout.Entries} {
+		if _, err := Export(context.Background(), src.c, ExportOptions{Entities: []string{entity}, Output: filepath.Join(dir, entity+".csv")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dst := startSandbox(t)
+	if _, err := Import(context.Background(), importConfig(dst, filepath.Join(dir, "parties.csv"))); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Import(context.Background(), importConfig(dst, filepath.Join(dir, "entries.csv")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total.Created != 3 || res.Total.Rejected != 2 {
+		t.Fatalf("counts %+v; want the 3 notes on unique names created, the 2 on the twins rejected", res.Entities)
+	}
+	var got []string
+	for _, l := range links(t, dst.c) {
+		if strings.HasPrefix(l, "note ") {
+			got = append(got, l)
+		}
+	}
+	want := []string{"note Called 0, @mention +1 -> p0.0@example.com", "note Called 1, @mention +1 -> p1.0@example.com", "note Called 2, @mention +1 -> p2.0@example.com"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("notes linked:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
