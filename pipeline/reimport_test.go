@@ -1,9 +1,13 @@
 package pipeline
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
 	"fmt"
+	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -160,48 +164,107 @@ func links(t *testing.T, c *capsule.Client) []string {
 
 // File by file into another account, links fall back to names: notes on
 // uniquely named people are linked, notes on the twins are rejected as
-// ambiguous (never guessed).
+// ambiguous (never guessed). Capsule's ids are unique across accounts, but
+// two sandboxes number records alike: an exported id that is, in the other
+// account, the id of a record with another name is not followed.
 func TestReimportNameFallback(t *testing.T) {
-	src := startSandbox(t)
-	// Two sandboxes both number records from 1 (Capsule's ids are unique
-	// across accounts): use up the low ids of the source so its ids are
-	// not those of the records created in the other account.
-	for range 60 {
-		p, _, err := src.c.Parties.Create(context.Background(), &capsule.Party{Type: s("organisation"), Name: s("filler")})
+	tests := []struct {
+		name    string
+		filler  int  // parties created and deleted first in the source, so the ids differ
+		collide bool // the note on Person1 gives the id Person0 has in the other account
+	}{
+		{"ids unlike the other account's", 60, false},
+		{"an id that is another record there", 60, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := startSandbox(t)
+			for range tt.filler {
+				p, _, err := src.c.Parties.Create(context.Background(), &capsule.Party{Type: s("organisation"), Name: s("filler")})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := src.c.Parties.Delete(context.Background(), idOf(p)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			seedAccount(t, src.c)
+			seedTwins(t, src.c)
+			dir := t.TempDir()
+			for _, entity := range []string{layout.Parties, layout.Entries} {
+				if _, err := Export(context.Background(), src.c, ExportOptions{Entities: []string{entity}, Output: filepath.Join(dir, entity+".csv")}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			dst := startSandbox(t)
+			if _, err := Import(context.Background(), importConfig(dst, filepath.Join(dir, "parties.csv"))); err != nil {
+				t.Fatal(err)
+			}
+			if tt.collide {
+				setCell(t, filepath.Join(dir, "entries.csv"), "Called 1, @mention +1", "Party ID", fmt.Sprint(personID(t, dst.c, "Person0")))
+			}
+			res, err := Import(context.Background(), importConfig(dst, filepath.Join(dir, "entries.csv")))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Total.Created != 3 || res.Total.Rejected != 2 {
+				t.Fatalf("counts %+v; want the 3 notes on unique names created, the 2 on the twins rejected", res.Entities)
+			}
+			var got []string
+			for _, l := range links(t, dst.c) {
+				if strings.HasPrefix(l, "note ") {
+					got = append(got, l)
+				}
+			}
+			want := []string{"note Called 0, @mention +1 -> p0.0@example.com", "note Called 1, @mention +1 -> p1.0@example.com", "note Called 2, @mention +1 -> p2.0@example.com"}
+			if strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Errorf("notes linked:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+			}
+		})
+	}
+}
+
+// personID is the id of the person with firstName in the account.
+func personID(t *testing.T, c *capsule.Client, firstName string) int64 {
+	t.Helper()
+	for p, err := range c.Parties.ListAll(context.Background(), nil) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := src.c.Parties.Delete(context.Background(), idOf(p)); err != nil {
-			t.Fatal(err)
+		if p.FirstName.Value() == firstName {
+			return p.ID
 		}
 	}
-	seedAccount(t, src.c)
-	seedTwins(t, src.c)
-	dir := t.TempDir()
-	for _, entity := range []string{layout.Parties, layout.Entries} {
-		if _, err := Export(context.Background(), src.c, ExportOptions{Entities: []string{entity}, Output: filepath.Join(dir, entity+".csv")}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	dst := startSandbox(t)
-	if _, err := Import(context.Background(), importConfig(dst, filepath.Join(dir, "parties.csv"))); err != nil {
-		t.Fatal(err)
-	}
-	res, err := Import(context.Background(), importConfig(dst, filepath.Join(dir, "entries.csv")))
+	t.Fatalf("no person %s", firstName)
+	return 0
+}
+
+// setCell sets column col of the CSV row holding cell key.
+func setCell(t *testing.T, path, key, col, v string) {
+	t.Helper()
+	f, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Total.Created != 3 || res.Total.Rejected != 2 {
-		t.Fatalf("counts %+v; want the 3 notes on unique names created, the 2 on the twins rejected", res.Entities)
+	rows, err := csv.NewReader(bytes.NewReader(f)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
 	}
-	var got []string
-	for _, l := range links(t, dst.c) {
-		if strings.HasPrefix(l, "note ") {
-			got = append(got, l)
+	ci, done := slices.Index(rows[0], col), false
+	for _, r := range rows[1:] {
+		if slices.Contains(r, key) && ci >= 0 {
+			r[ci], done = v, true
 		}
 	}
-	want := []string{"note Called 0, @mention +1 -> p0.0@example.com", "note Called 1, @mention +1 -> p1.0@example.com", "note Called 2, @mention +1 -> p2.0@example.com"}
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("notes linked:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	if !done {
+		t.Fatalf("no row with %q and column %q in %s", key, col, path)
+	}
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	if err := w.WriteAll(rows); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
