@@ -137,12 +137,14 @@ func (pl *planner) checkFields(p *planOp, op *mappings.Op) bool {
 func (pl *planner) match(p *planOp, op *mappings.Op) *entry {
 	if pl.remembered != nil {
 		if id := pl.remembered(p.kind.label, p.srcKey); id != "" {
-			if !p.kind.indexed() {
-				return &entry{kind: p.kind, id: id}
-			}
 			if e := pl.ix.get(p.kind, id); e != nil {
+				// Read from Capsule (notes and tasks: when matched on id),
+				// so it is diffed.
 				p.matchKey = "source key"
 				return e
+			}
+			if !p.kind.indexed() {
+				return &entry{kind: p.kind, id: id}
 			}
 		}
 	}

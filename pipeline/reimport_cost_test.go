@@ -13,16 +13,19 @@ import (
 )
 
 // An exported note or task edited in the file updates that record (one
-// PUT), linked to the same twin; the others stay unchanged.
+// PUT), linked to the same twin; the others stay unchanged. Edited twice,
+// it is updated twice: the journal's memory of the first update does not
+// hide the second edit.
 func TestReimportEdited(t *testing.T) {
 	src := startSandbox(t)
 	seedTwins(t, src.c)
 	dir := t.TempDir()
 	tests := []struct {
-		entity, old, new string
+		entity string
+		edits  []string // the text, then each edit of it
 	}{
-		{layout.Entries, "twin note 1", "twin note 1 edited"},
-		{layout.Tasks, "twin task 0", "twin task 0 edited"},
+		{layout.Entries, []string{"twin note 1", "twin note 1 edited", "twin note 1 edited again"}},
+		{layout.Tasks, []string{"twin task 0", "twin task 0 edited", "twin task 0 edited again"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.entity, func(t *testing.T) {
@@ -30,31 +33,38 @@ func TestReimportEdited(t *testing.T) {
 			if _, err := Export(context.Background(), src.c, ExportOptions{Entities: []string{tt.entity}, Output: out}); err != nil {
 				t.Fatal(err)
 			}
-			b, err := os.ReadFile(out)
-			if err != nil {
-				t.Fatal(err)
+			// A first import leaves everything unchanged.
+			if res, err := Import(context.Background(), importConfig(src, out)); err != nil || res.Total.Unchanged != 2 {
+				t.Fatalf("first import: %v %+v", err, res)
 			}
-			if !strings.Contains(string(b), tt.old) {
-				t.Fatalf("%q not in the export:\n%s", tt.old, b)
-			}
-			if err := os.WriteFile(out, []byte(strings.Replace(string(b), tt.old, tt.new, 1)), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			linksBefore := strings.ReplaceAll(strings.Join(links(t, src.c), "\n"), tt.old, tt.new)
-			before := src.run.Server.Stats().Requests
-			res, err := Import(context.Background(), importConfig(src, out))
-			if err != nil {
-				t.Fatal(err)
-			}
-			after := src.run.Server.Stats().Requests
-			if res.Total.Updated != 1 || res.Total.Unchanged != 1 || res.Total.Created+res.Total.Rejected != 0 {
-				t.Errorf("counts %+v; want 1 updated, 1 unchanged", res.Entities)
-			}
-			if after["PUT"]-before["PUT"] != 1 || after["POST"] != before["POST"] {
-				t.Errorf("PUT %d, POST %d; want one PUT", after["PUT"]-before["PUT"], after["POST"]-before["POST"])
-			}
-			if got := strings.Join(links(t, src.c), "\n"); got != linksBefore {
-				t.Errorf("after the import:\n%s\nwant:\n%s", got, linksBefore)
+			for i := 1; i < len(tt.edits); i++ {
+				old, new := tt.edits[i-1], tt.edits[i]
+				b, err := os.ReadFile(out)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !strings.Contains(string(b), old) {
+					t.Fatalf("%q not in the file:\n%s", old, b)
+				}
+				if err := os.WriteFile(out, []byte(strings.Replace(string(b), old, new, 1)), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				linksBefore := strings.ReplaceAll(strings.Join(links(t, src.c), "\n"), old, new)
+				before := src.run.Server.Stats().Requests
+				res, err := Import(context.Background(), importConfig(src, out))
+				if err != nil {
+					t.Fatal(err)
+				}
+				after := src.run.Server.Stats().Requests
+				if res.Total.Updated != 1 || res.Total.Unchanged != 1 || res.Total.Created+res.Total.Rejected != 0 {
+					t.Errorf("edit %d: counts %+v; want 1 updated, 1 unchanged", i, res.Entities)
+				}
+				if after["PUT"]-before["PUT"] != 1 || after["POST"] != before["POST"] {
+					t.Errorf("edit %d: PUT %d, POST %d; want one PUT", i, after["PUT"]-before["PUT"], after["POST"]-before["POST"])
+				}
+				if got := strings.Join(links(t, src.c), "\n"); got != linksBefore {
+					t.Errorf("edit %d: after the import:\n%s\nwant:\n%s", i, got, linksBefore)
+				}
 			}
 		})
 	}
