@@ -209,6 +209,10 @@ func (cc *compiler) field(cr *crec, f *FieldSpec, def fieldDef) *cfield {
 		if def.kind != fkMilestone && s.Pipeline != "" {
 			cc.c.errorf(s.Pos, f.Path+".pipeline", "pipeline only applies to milestone", "unexpected pipeline")
 		}
+		if s.ID != "" && (def.kind != fkLink || s.Record != "") {
+			cc.c.errorf(s.Pos, f.Path+".id", "id only applies to organisation, party, opportunity and kase looked up by name",
+				"unexpected id")
+		}
 	}
 	return cf
 }
@@ -244,11 +248,14 @@ func (cc *compiler) value(s *Spec, def fieldDef, autoStep string) *cvalue {
 		return nil
 	}
 	v := &cvalue{spec: s, path: s.Path, col: -1, record: s.Record, split: s.Split, join: s.Join, def: s.Default,
-		other: s.Other, reject: s.RejectUnmapped, pipeline: s.Pipeline, pipeCol: -1, kind: def.kind, enum: def.enum}
+		other: s.Other, reject: s.RejectUnmapped, pipeline: s.Pipeline, pipeCol: -1, idCol: -1, kind: def.kind, enum: def.enum}
 	if col, ok := pipelineColumn(s.Pipeline); ok {
 		// A file holding milestones of several pipelines names the pipeline
 		// per row (the default export layout has a Pipeline column).
 		v.pipeline, v.pipeCol, v.pipeColName = "", cc.column(col, s.Pos, s.Path+".pipeline"), col
+	}
+	if s.ID != "" && def.kind == fkLink && s.Record == "" {
+		v.idColName, v.idCol = s.ID, cc.column(s.ID, s.Pos, s.Path+".id")
 	}
 	switch {
 	case s.Column != "":

@@ -182,12 +182,17 @@ func (p *Program) evalField(op *Op, r *crec, f *cfield, rec *formats.Record, sc 
 		if list != nil {
 			one = strings.Join(list, ", ")
 		}
-		if one == nil {
+		id := v.idOf(rec)
+		if one == nil && id == "" {
 			return
 		}
 		switch f.def.kind {
 		case fkLink, fkUser, fkNamed, fkMilestone:
-			op.Refs = append(op.Refs, Ref{Field: f.name, Kind: f.def.refKind, Name: scalarText(one), Pipeline: v.pipelineOf(rec)})
+			name := ""
+			if one != nil {
+				name = scalarText(one)
+			}
+			op.Refs = append(op.Refs, Ref{Field: f.name, Kind: f.def.refKind, Name: name, ID: id, Pipeline: v.pipelineOf(rec)})
 		default:
 			op.Body[f.name] = one
 		}

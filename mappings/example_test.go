@@ -44,7 +44,7 @@ records:
 	fmt.Println("row errors:", len(rowErrs))
 	// Output:
 	// company organisation {"name":"Analytical Engines","type":"organisation"} refs=[] match=[{name  Analytical Engines}]
-	// person person {"emailAddresses":[{"address":"ada@example.com","type":"Work"}],"firstName":"Ada","phoneNumbers":[{"number":"+442079460018"}],"type":"person"} refs=[{organisation record company  }] match=[{email  ada@example.com}]
+	// person person {"emailAddresses":[{"address":"ada@example.com","type":"Work"}],"firstName":"Ada","phoneNumbers":[{"number":"+442079460018"}],"type":"person"} refs=[{organisation record company   }] match=[{email  ada@example.com}]
 	// row errors: 0
 }
 

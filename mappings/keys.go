@@ -9,7 +9,7 @@ var (
 	defaultsKeys = []string{"phone_region", "date_format", "locale", "currency", "on_match", "on_no_match", "lists"}
 	recordKeys   = []string{"entity", "when", "match", "on_match", "on_no_match", "lists", "fields"}
 	specKeys     = []string{"column", "index", "value", "expr", "template", "record", "transform", "type",
-		"locale", "format", "region", "default", "map", "reject_unmapped", "split", "join", "pipeline", "reverse"}
+		"locale", "format", "region", "default", "map", "reject_unmapped", "split", "join", "pipeline", "id", "reverse"}
 	reverseKeys  = []string{"column", "expr"}
 	matchObjKeys = []string{"field", "id"}
 	matchWords   = []string{"email", "phone", "name"}

@@ -93,6 +93,7 @@ type Spec struct {
 	Split          string
 	Join           string
 	Pipeline       string
+	ID             string // links: column holding the linked record's Capsule id
 	Reverse        *ReverseSpec
 }
 

@@ -61,6 +61,11 @@ type Ref struct {
 	Record   string  `json:"record,omitempty"`   // RefRecord: the record name in this mapping
 	Name     string  `json:"name,omitempty"`     // lookups: the name (or email) to find
 	Pipeline string  `json:"pipeline,omitempty"` // RefMilestone: pipeline name
+	// ID is the linked record's Capsule id, when the mapping reads one
+	// (`id: Column`): the importer links by it when the record exists in
+	// the account and falls back to Name otherwise (a file exported from
+	// another account).
+	ID string `json:"id,omitempty"`
 }
 
 // MatchKind names a way to find an existing record.

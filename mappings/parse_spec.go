@@ -74,6 +74,11 @@ func (p *mparser) spec(n *node, path string) *Spec {
 			s.Join = p.str(v, kp)
 		case "pipeline":
 			s.Pipeline = p.str(v, kp)
+		case "id":
+			s.ID = p.str(v, kp)
+			if s.ID == "" {
+				p.c.errorf(v.pos, kp, "name the column holding the linked record's Capsule id", "empty id column")
+			}
 		case "reverse":
 			s.Reverse = p.reverse(v, kp)
 		}

@@ -158,6 +158,15 @@ func (rb *revBuilder) record(r *crec, via getter) {
 				continue
 			}
 			rb.scalar(f.val, nested(at(f.name), "name"), f.path)
+			if f.val != nil && f.val.idColName != "" {
+				get := nested(at(f.name), "id")
+				rb.add(f.val.idColName, func(rec map[string]any) (formats.Value, error) {
+					if s := text(get(rec)); s != "" {
+						return formats.StringValue(s), nil
+					}
+					return formats.Value{}, nil
+				})
+			}
 		case fkUser, fkNamed, fkMilestone:
 			rb.scalar(f.val, nested(at(f.name), "name"), f.path)
 			if f.def.kind == fkMilestone && f.val != nil && f.val.pipeColName != "" {

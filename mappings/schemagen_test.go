@@ -59,6 +59,7 @@ func genSchema() map[string]any {
 		"split":           str("split one cell into several values at this separator"),
 		"join":            str("join several values with this separator"),
 		"pipeline":        str("the pipeline a milestone name belongs to"),
+		"id":              str("links by name: the column holding the linked record's Capsule id, used when that record exists in the account"),
 		"reverse": map[string]any{"description": "export direction of a computed value", "oneOf": []any{
 			map[string]any{"type": "string"},
 			obj(map[string]any{"column": str("export column"), "expr": str("expression over `value`")}, "required", []string{"column"}),

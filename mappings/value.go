@@ -30,6 +30,8 @@ type cvalue struct {
 	pipeline    string
 	pipeCol     int    // pipeline read per row from this column (pipeline: "{Column}")
 	pipeColName string // "" = the pipeline is the constant above
+	idCol       int    // links: the linked record's id is read from this column
+	idColName   string // "" = no id column
 	typ         string
 	locale      string
 	layouts     []string
@@ -276,6 +278,14 @@ func (v *cvalue) typed(raw formats.Value, text string) (any, []string, error) {
 	}
 	s, err := v.enumOf(text)
 	return s, nil, err
+}
+
+// idOf is the linked record's Capsule id given for this row, if any.
+func (v *cvalue) idOf(rec *formats.Record) string {
+	if v.idColName == "" {
+		return ""
+	}
+	return strings.TrimSpace(cell(rec, v.idCol, v.idColName).Text())
 }
 
 // pipelineOf is the pipeline a milestone name is looked up in for this row.

@@ -32,8 +32,14 @@
 //     feeds; the index is held in memory keyed by normalised match keys
 //     (lower-case e-mails and names, +digits phones, custom field values,
 //     ids), per entity (organisations and people apart). No request per row.
+//     Notes and tasks are read only when a mapping matches them on id (the
+//     default export layout does): /entries and /tasks (every status) are
+//     listed, 100 per page, until every wanted id was seen, and indexed by
+//     id only (loadByID); a note or task found so is diffed like the rest.
 //  4. Plan: rows in input order, ops of a row in the mapping's dependency
-//     order. Per op: reject (row errors, unresolvable refs, custom field
+//     order. A link with an id (Ref.ID, `id: Column`) goes to the record
+//     with that id in the account, or to the create planned by this run
+//     from a row whose ID column holds it; else the name is looked up. Per op: reject (row errors, unresolvable refs, custom field
 //     value not an option, ambiguous match naming every candidate, required
 //     field missing, a referred record rejected), skip (when false,
 //     on_match/on_no_match skip), unchanged, update (only the fields that

@@ -168,6 +168,11 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 				return nil, err
 			}
 		}
+		for _, p := range sortedKeys(need.ids) {
+			if err := loadByID(ctx, a, p, need.ids[p], ix); err != nil {
+				return nil, fmt.Errorf("indexing %s: %w", p, err)
+			}
+		}
 		pl.remembered, memFailed = rememberer(ctx, mem)
 	}
 	// 4. Plan, row by row in input order; the plan file is written while

@@ -142,23 +142,31 @@ func (pl *planner) match(p *planOp, op *mappings.Op) *entry {
 		// row still looks like what was written for it.
 		positional := op.SourceKey == ""
 		if id := pl.remembered(p.kind.label, p.srcKey); id != "" {
-			switch {
-			case !p.kind.indexed():
-				if !positional || !dependsOnCreate(p) {
-					return &entry{kind: p.kind, id: id}
+			e := pl.ix.get(p.kind, id)
+			trusted := !positional
+			if positional {
+				if p.kind.indexed() {
+					trusted = e != nil && sameRecord(p.kind, e, op)
+				} else {
+					trusted = !dependsOnCreate(p)
 				}
-			default:
-				if e := pl.ix.get(p.kind, id); e != nil && (!positional || sameRecord(p.kind, e, op)) {
-					p.matchKey = "source key"
-					return e
-				}
+			}
+			if trusted && e != nil {
+				// Read from Capsule (notes and tasks: when matched on id),
+				// so it is diffed.
+				p.matchKey = "source key"
+				return e
+			}
+			if trusted && !p.kind.indexed() {
+				return &entry{kind: p.kind, id: id}
 			}
 		}
 	}
-	if !p.kind.indexed() {
-		return nil
-	}
 	for _, k := range op.Match {
+		if !p.kind.indexed() && k.Kind != mappings.MatchID {
+			// Notes and tasks are indexed by id only (loadByID).
+			continue
+		}
 		mk := keyOf(k)
 		found := pl.ix.find(p.kind, mk)
 		switch {
@@ -231,8 +239,9 @@ func (pl *planner) matched(p *planOp, op *mappings.Op, t *entry) {
 		p.action, p.reason = journal.Skip, "matches an existing record and on_match is skip"
 		return
 	}
-	if !p.kind.indexed() {
-		// Notes and tasks are not diffed: written once, by an earlier run.
+	if !p.kind.indexed() && t.raw == nil {
+		// A note or task found by the journal's memory only (not read
+		// from Capsule) is not diffed: written once, by an earlier run.
 		p.action, p.reason = journal.NoChange, "written by an earlier run"
 		return
 	}

@@ -164,17 +164,29 @@ type needs struct {
 	pipelines map[string]string
 	kinds     map[string]string // collection + "\x00" + field name -> Capsule type of its first value
 	indexes   map[string]bool   // collections to index: matched, or referred to by name
+	// ids are the Capsule ids notes and tasks are matched by (entries,
+	// tasks -> id): only then are those collections read (see loadByID).
+	ids map[string]map[string]bool
 }
 
 func newNeeds() *needs {
 	return &needs{refs: map[mappings.RefKind]bool{}, fields: map[string]map[string]string{}, pipelines: map[string]string{},
-		kinds: map[string]string{}, indexes: map[string]bool{}}
+		kinds: map[string]string{}, indexes: map[string]bool{}, ids: map[string]map[string]bool{}}
 }
 
 func (n *needs) note(op *mappings.Op, in *input, row int) {
 	where := func() string { return fmt.Sprintf("%s row %d", in.name, row) }
 	if k := kindOf(op); k.indexed() {
 		n.indexes[k.path] = true
+	} else if !op.Skipped {
+		for _, mk := range op.Match {
+			if id := keyOf(mk).Value; mk.Kind == mappings.MatchID && id != "" {
+				if n.ids[k.path] == nil {
+					n.ids[k.path] = map[string]bool{}
+				}
+				n.ids[k.path][id] = true
+			}
+		}
 	}
 	for _, r := range op.Refs {
 		n.refs[r.Kind] = true

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/capsule-etl/capsule-etl/mappings"
@@ -31,10 +32,7 @@ func (pl *planner) resolveRefs(p *planOp, op *mappings.Op, row []*planOp) bool {
 				p.addRef(ref.Field, t)
 			}
 		case mappings.RefOrganisation, mappings.RefParty, mappings.RefOpportunity, mappings.RefKase:
-			var found []*entry
-			for _, k := range refKinds(ref.Kind) {
-				found = append(found, pl.ix.find(k, journal.MatchKey{Kind: "name", Value: normText(ref.Name)})...)
-			}
+			found := pl.linkTargets(ref)
 			switch {
 			case len(found) == 1:
 				e := found[0]
@@ -50,6 +48,9 @@ func (pl *planner) resolveRefs(p *planOp, op *mappings.Op, row []*planOp) bool {
 			case pl.offline && pl.rd == nil:
 				// Offline nothing can be looked up: the plan shows the name.
 				p.refs = append(p.refs, refVal{field: ref.Field, name: ref.Name})
+			case ref.Name == "":
+				p.reject(ref.Field, "no %s with id %s in Capsule and no name to look up; fill the name column, or fix the id", ref.Kind, ref.ID)
+				return false
 			default:
 				// Not guessed and not left to Capsule (which would create an
 				// organisation per row): a record in the mapping creates it once.
@@ -88,6 +89,34 @@ func (rd *refData) lookup(ref mappings.Ref) (id, problem string) {
 		return rd.categories[n], fmt.Sprintf("no task category %q", ref.Name)
 	}
 	return "", fmt.Sprintf("cannot resolve %s %q", ref.Kind, ref.Name)
+}
+
+// linkTargets finds the records a link by name (and id) may point at.
+//
+// The id finds the record itself in this account, or the create this run
+// planned from a row whose ID column holds it (an export of another account
+// imported in one run). It is used when the file names no one else: when
+// the name also finds records and the id's record is not among them, the id
+// belongs to another account (two sandboxes number records alike) and the
+// name decides. When the name finds nothing, the id's record was renamed
+// since the export and is still the one meant.
+func (pl *planner) linkTargets(ref mappings.Ref) []*entry {
+	var byID, byName []*entry
+	for _, k := range refKinds(ref.Kind) {
+		if ref.ID != "" {
+			byID = append(byID, pl.ix.find(k, journal.MatchKey{Kind: "id", Value: ref.ID})...)
+		}
+		if ref.Name != "" {
+			byName = append(byName, pl.ix.find(k, journal.MatchKey{Kind: "name", Value: normText(ref.Name)})...)
+		}
+	}
+	switch {
+	case len(byID) == 1 && (ref.Name == "" || slices.Contains(byName, byID[0])):
+		return byID
+	case len(byName) > 0:
+		return byName
+	}
+	return byID
 }
 
 // addRef links p to the op t (of this row or an earlier one).

@@ -59,17 +59,26 @@
 //     organisation, ignoring case and spaces; match [{id: ID}, name]) and
 //     `person` (when Type is person; match [{id: ID}, email]); at most one
 //     is written per row.
-//     The person's organisation is a reference by name (RefOrganisation):
-//     an import into another account links to the organisation created from
+//     The person's organisation is a reference by id (Organisation ID) with
+//     the name as fallback (RefOrganisation, Ref.ID): an import into the
+//     same account links by id; an import into another account links to the organisation created from
 //     the same file, which the importer writes first (organisations before
 //     people, across the file). The export writes organisations first too.
-//   - opportunities: match [{id: ID}]; party by name; milestone by name in
+//   - opportunities: match [{id: ID}]; party by id, else name; milestone by name in
 //     the pipeline of the row's Pipeline column (pipeline: "{Pipeline}"),
 //     left out when the file has no Pipeline column.
-//   - kases (entity project): match [{id: ID}]; party and opportunity by name.
+//   - kases (entity project): match [{id: ID}]; party and opportunity by
+//     id, else name.
 //   - entries (entity note): only rows whose Type is note or blank; match
-//     [{id: ID}]; party, opportunity, kase (Project column) by name.
-//   - tasks: match [{id: ID}]; category, owner, party, opportunity, kase by name.
+//     [{id: ID}]; party, opportunity, kase (Project ID / Project columns) by
+//     id, else name.
+//   - tasks: match [{id: ID}]; category and owner by name; party,
+//     opportunity, kase by id, else name.
+//
+// Links by id, else name: each link reads `{column: Party, id: Party ID}`
+// (when the file has both columns). The importer uses the id when that
+// record exists in the account, so people sharing a name are told apart on
+// a re-import, and falls back to the name when it does not.
 //
 // Text columns take off the CSV formula guard (transform unguard). List
 // items keep the exported text (transform [unguard, trim] instead of the

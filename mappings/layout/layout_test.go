@@ -81,7 +81,7 @@ func TestRoundTripThroughMapping(t *testing.T) {
 		entity   string
 		rec      any
 		wantBody string
-		wantRefs map[string]string // field -> name looked up
+		wantRefs map[string]string // field -> name looked up (#id when the link carries the record's id)
 	}{
 		{"organisation", Parties, org,
 			`{"type":"organisation","name":"Acme Ltd","about":"=cmd|' /C calc'!A0","emailAddresses":[{"address":"Info@Acme.example","type":"Work"}],` +
@@ -93,16 +93,16 @@ func TestRoundTripThroughMapping(t *testing.T) {
 		{"person", Parties, person,
 			`{"type":"person","title":"Dr","firstName":"Anna","lastName":"Müller","jobTitle":"CTO",` +
 				`"emailAddresses":[{"address":"anna@acme.example","type":"Work"},{"address":"anna@home.example","type":"Home"}]}`,
-			map[string]string{"organisation": "Acme Ltd", "team": "Sales"}},
+			map[string]string{"organisation": "Acme Ltd#11", "team": "Sales"}},
 		{"opportunity", Opportunities, opp,
 			`{"name":"Big deal","description":"line1\nline2","value":{"amount":12500.5,"currency":"EUR"},"expectedCloseOn":"2027-03-31","probability":40,` +
 				`"tags":[{"name":"Q1"}],"fields":[{"definition":{"name":"Lead Source"},"value":"Fair"}]}`,
-			map[string]string{"party": "Anna Müller", "milestone": "Proposal@Sales"}},
+			map[string]string{"party": "Anna Müller#12", "milestone": "Proposal@Sales"}},
 		{"project", Kases, kase, `{"name":"Rollout","status":"OPEN","expectedCloseOn":"2027-06-30"}`,
-			map[string]string{"party": "Acme Ltd", "opportunity": "Big deal"}},
-		{"note", Entries, entry, `{"type":"note","content":"Called, +1 555"}`, map[string]string{"party": "Acme Ltd"}},
+			map[string]string{"party": "Acme Ltd#11", "opportunity": "Big deal#21"}},
+		{"note", Entries, entry, `{"type":"note","content":"Called, +1 555"}`, map[string]string{"party": "Acme Ltd#11"}},
 		{"task", Tasks, task, `{"description":"Send offer","dueOn":"2027-01-15","dueTime":"09:30","status":"OPEN"}`,
-			map[string]string{"category": "Call", "kase": "Rollout"}},
+			map[string]string{"category": "Call", "kase": "Rollout#31"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -159,6 +159,9 @@ func TestRoundTripThroughMapping(t *testing.T) {
 				refs[r.Field] = r.Name
 				if r.Pipeline != "" {
 					refs[r.Field] += "@" + r.Pipeline
+				}
+				if r.ID != "" {
+					refs[r.Field] += "#" + r.ID
 				}
 			}
 			if fmt.Sprint(refs) != fmt.Sprint(tt.wantRefs) {

@@ -74,9 +74,10 @@ func MappingYAML(entity string, header *formats.Header, opts ...Option) ([]byte,
 		g.text("firstName", "First Name")
 		g.text("lastName", "Last Name")
 		g.text("jobTitle", "Job Title")
-		// By name: an import into another account links to the organisation
-		// created from the same file (organisations are written first).
-		g.text("organisation", "Organisation")
+		// By id in the same account; by name in another one, where it links
+		// to the organisation created from the same file (organisations are
+		// written first).
+		g.link("organisation", "Organisation", "Organisation ID")
 		g.partyCommon()
 	case Opportunities:
 		g.line(1, "opportunity:")
@@ -85,7 +86,7 @@ func MappingYAML(entity string, header *formats.Header, opts ...Option) ([]byte,
 		g.line(2, "fields:")
 		g.text("name", "Name")
 		g.text("description", "Description")
-		g.text("party", "Party")
+		g.link("party", "Party", "Party ID")
 		if g.has("Milestone") && g.has("Pipeline") { // a milestone name means nothing without its pipeline
 			g.line(3, "milestone: {column: %s, pipeline: %s, transform: [unguard]}", q("Milestone"), q("{Pipeline}"))
 		}
@@ -107,8 +108,8 @@ func MappingYAML(entity string, header *formats.Header, opts ...Option) ([]byte,
 		g.line(2, "fields:")
 		g.text("name", "Name")
 		g.text("description", "Description")
-		g.text("party", "Party")
-		g.text("opportunity", "Opportunity")
+		g.link("party", "Party", "Party ID")
+		g.link("opportunity", "Opportunity", "Opportunity ID")
 		g.col("status", "Status")
 		g.col("expectedCloseOn", "Expected Close On")
 		g.text("owner", "Owner")
@@ -276,9 +277,24 @@ func (g *gen) tagsFields() {
 }
 
 func (g *gen) links() {
-	g.text("party", "Party")
-	g.text("opportunity", "Opportunity")
-	g.text("kase", "Project")
+	g.link("party", "Party", "Party ID")
+	g.link("opportunity", "Opportunity", "Opportunity ID")
+	g.link("kase", "Project", "Project ID")
+}
+
+// link maps a linked record by name and, when the file has the id column,
+// by id too: the importer uses the id when that record exists in the
+// account (a re-import into the same account, where names may repeat) and
+// the name otherwise (an import into another account).
+func (g *gen) link(field, nameCol, idCol string) {
+	if !g.has(nameCol) {
+		return
+	}
+	if !g.has(idCol) {
+		g.text(field, nameCol)
+		return
+	}
+	g.line(3, "%s: {column: %s, id: %s, transform: [unguard]}", field, q(nameCol), q(idCol))
 }
 
 // qKey quotes a mapping key: keys are not interpolated, so "$" stays.

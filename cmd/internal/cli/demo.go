@@ -269,10 +269,10 @@ func (d *demo) rerun() error {
 	return nil
 }
 
-// demoReimported are the exports imported back. Notes and tasks are not:
-// the importer matches them by id only through the index of parties,
-// opportunities and kases, so a re-import would create them again.
-var demoReimported = []string{"parties", "opportunities"}
+// demoReimported are the exports imported back: every exported entity.
+// Notes and tasks are matched on their exported ids too, and their links
+// to parties and opportunities go by the exported ids (names may repeat).
+var demoReimported = demoEntities
 
 // reimport imports exported files without a mapping (the export's layout
 // carries the Capsule ids): every record is found unchanged.

@@ -150,3 +150,62 @@ func TestImportExportLayoutAllEntities(t *testing.T) {
 	}
 	checkOnce(t, dst, rows)
 }
+
+// People sharing a name: the exports of parties and notes import back into
+// the same account with no write, and into another account, in one
+// command, with every note on the same person (told apart by e-mail).
+func TestImportExportLayoutSameNames(t *testing.T) {
+	srcSrv, src := startSandbox(t)
+	dstSrv, dst := startSandbox(t)
+	t.Setenv("CAPSULE_TOKEN", sandbox.DefaultToken)
+	var rows [][]string
+	for i := range 4 {
+		rows = append(rows, []string{fmt.Sprintf("P%d", i), "", "Ann", "Lee", fmt.Sprintf("ann%d@example.com", i), "", "", fmt.Sprintf("Met Ann %d", i)})
+	}
+	dir, mapping, input := importFixture(t, rows)
+	if code, _, stderr := runImportCLI(t, "import", "--base-url", src, "--mapping", mapping, input); code != ExitOK {
+		t.Fatalf("seeding: exit %d\n%s", code, stderr)
+	}
+	var files []string
+	for _, e := range []string{"parties", "entries"} {
+		out := filepath.Join(dir, e+".csv")
+		if code, _, stderr := runImportCLI(t, "export", "--base-url", src, "--entity", e, "--output", out); code != ExitOK {
+			t.Fatalf("export %s: exit %d\n%s", e, code, stderr)
+		}
+		files = append(files, out)
+	}
+	writes := func(s *sandbox.Server) int { r := s.Stats().Requests; return r["POST"] + r["PUT"] + r["DELETE"] }
+	before := writes(srcSrv)
+	for _, f := range files {
+		if code, _, stderr := runImportCLI(t, "import", "--base-url", src, f); code != ExitOK {
+			t.Fatalf("re-import of %s: exit %d\n%s", f, code, stderr)
+		}
+	}
+	if w := writes(srcSrv) - before; w != 0 {
+		t.Errorf("re-import into the same account sent %d writes, want none", w)
+	}
+	if code, _, stderr := runImportCLI(t, append([]string{"import", "--base-url", dst}, files...)...); code != ExitOK {
+		t.Fatalf("import into another account: exit %d\n%s", code, stderr)
+	}
+	if got, want := notesByEmail(t, dst), notesByEmail(t, src); got != want || dstSrv.Stats().Records["entries"] != 4 {
+		t.Errorf("notes in the other account:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// notesByEmail lists "content -> e-mail of the note's party", sorted.
+func notesByEmail(t *testing.T, url string) string {
+	t.Helper()
+	email := map[string]string{}
+	for _, p := range listAll(t, url, "parties") {
+		if l, ok := p["emailAddresses"].([]any); ok && len(l) > 0 {
+			email[fmt.Sprint(p["id"])] = fmt.Sprint(l[0].(map[string]any)["address"])
+		}
+	}
+	var out []string
+	for _, e := range listAll(t, url, "entries") {
+		party, _ := e["party"].(map[string]any)
+		out = append(out, fmt.Sprintf("%v -> %s", e["content"], email[fmt.Sprint(party["id"])]))
+	}
+	sort.Strings(out)
+	return strings.Join(out, "\n")
+}
