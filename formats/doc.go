@@ -32,5 +32,9 @@
 // a temporary file in the same directory (mode 0666 less the umask, or the
 // mode of the file it replaces), synced and renamed into place by Close; it refuses to replace an existing file (ErrExists) unless asked.
 // Writers also implement Aborter: Abort leaves nothing at the final path.
+// Finisher is the close/abort tail the format writers share: a sticky Err,
+// a Closed flag, Close(flush) committing Out or removing it on any error,
+// and Abort(what, release) ("<what>: aborted"); a writer holds one in an
+// unexported field and supplies only its own flush and release.
 // NeedsFormulaGuard reports text a spreadsheet would run as a formula.
 package formats

@@ -38,14 +38,12 @@ func WithBOM() WriteOption { return func(c *wconfig) { c.bom = true } }
 // Writer writes records as CSV text. Errors are sticky.
 type Writer struct {
 	cfg    wconfig
-	out    *formats.AtomicFile // nil when writing to a stream
+	fin    formats.Finisher // fin.Out is nil when writing to a stream
 	gz     *gzip.Writer
 	buf    *bufio.Writer
 	cw     *csv.Writer
 	n      int
 	fields []string
-	err    error
-	closed bool
 }
 
 var (
@@ -75,7 +73,7 @@ func Create(path string, header []string, opts ...WriteOption) (*Writer, error) 
 		af.Abort()
 		return nil, err
 	}
-	w.out, w.gz = af, gz
+	w.fin.Out, w.gz = af, gz
 	return w, nil
 }
 
@@ -106,15 +104,15 @@ func newWriter(dst io.Writer, header []string, cfg wconfig) (*Writer, error) {
 
 // Write writes one row; values must match the header's length.
 func (w *Writer) Write(values []formats.Value) error {
-	if w.err != nil {
-		return w.err
+	if w.fin.Err != nil {
+		return w.fin.Err
 	}
-	if w.closed {
+	if w.fin.Closed {
 		return errors.New("csv writer: write after close")
 	}
 	if len(values) != w.n {
-		w.err = fmt.Errorf("csv writer: %d values for %d columns", len(values), w.n)
-		return w.err
+		w.fin.Err = fmt.Errorf("csv writer: %d values for %d columns", len(values), w.n)
+		return w.fin.Err
 	}
 	for i, v := range values {
 		s := v.Text()
@@ -124,37 +122,30 @@ func (w *Writer) Write(values []formats.Value) error {
 		w.fields[i] = s
 	}
 	if err := w.cw.Write(w.fields); err != nil {
-		w.err = err
+		w.fin.Err = err
 	}
-	return w.err
+	return w.fin.Err
 }
 
 // Close flushes and, for files, syncs and renames into place. On any error
 // the temporary file is removed and the final path is left untouched.
 func (w *Writer) Close() error {
-	if w.closed {
-		return w.err
-	}
-	w.closed = true
-	if w.err == nil {
+	return w.fin.Close(func() error {
+		if w.fin.Err != nil {
+			return nil // nothing worth flushing: the file is removed
+		}
 		w.cw.Flush()
-		w.err = w.cw.Error()
-	}
-	if w.err == nil {
-		w.err = w.buf.Flush()
-	}
-	if w.err == nil && w.gz != nil {
-		w.err = w.gz.Close()
-	}
-	if w.out == nil {
-		return w.err
-	}
-	if w.err != nil {
-		w.out.Abort()
-		return w.err
-	}
-	w.err = w.out.Commit()
-	return w.err
+		if err := w.cw.Error(); err != nil {
+			return err
+		}
+		if err := w.buf.Flush(); err != nil {
+			return err
+		}
+		if w.gz != nil {
+			return w.gz.Close()
+		}
+		return nil
+	})
 }
 
 // Abort gives up: nothing is left at the final path.
@@ -162,15 +153,5 @@ func (w *Writer) Abort() error {
 	if w == nil {
 		return nil // nothing was created
 	}
-	if w.closed {
-		return nil
-	}
-	w.closed = true
-	if w.err == nil {
-		w.err = errors.New("csv writer: aborted")
-	}
-	if w.out != nil {
-		return w.out.Abort()
-	}
-	return nil
+	return w.fin.Abort("csv writer", nil)
 }

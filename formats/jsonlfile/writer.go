@@ -18,13 +18,11 @@ import (
 // "YYYY-MM-DD", timestamps RFC 3339, decimals exact JSON numbers, lists arrays.
 // A file with no rows is empty: JSON Lines has no place for a header alone.
 type Writer struct {
-	out    *formats.AtomicFile
-	buf    *bufio.Writer
-	keys   [][]byte
-	line   bytes.Buffer
-	enc    *json.Encoder
-	err    error
-	closed bool
+	fin  formats.Finisher // fin.Out is nil when writing to a stream
+	buf  *bufio.Writer
+	keys [][]byte
+	line bytes.Buffer
+	enc  *json.Encoder
 }
 
 var (
@@ -39,7 +37,7 @@ func Create(path string, header []string, overwrite bool) (*Writer, error) {
 		return nil, err
 	}
 	w := NewWriter(af, header)
-	w.out = af
+	w.fin.Out = af
 	return w, nil
 }
 
@@ -58,15 +56,15 @@ func NewWriter(dst io.Writer, header []string) *Writer {
 
 // Write writes one object.
 func (w *Writer) Write(values []formats.Value) error {
-	if w.err != nil {
-		return w.err
+	if w.fin.Err != nil {
+		return w.fin.Err
 	}
-	if w.closed {
+	if w.fin.Closed {
 		return errors.New("jsonl writer: write after close")
 	}
 	if len(values) != len(w.keys) {
-		w.err = fmt.Errorf("jsonl writer: %d values for %d columns", len(values), len(w.keys))
-		return w.err
+		w.fin.Err = fmt.Errorf("jsonl writer: %d values for %d columns", len(values), len(w.keys))
+		return w.fin.Err
 	}
 	w.buf.WriteByte('{')
 	for i, v := range values {
@@ -78,9 +76,9 @@ func (w *Writer) Write(values []formats.Value) error {
 	}
 	w.buf.WriteByte('}')
 	if err := w.buf.WriteByte('\n'); err != nil {
-		w.err = err
+		w.fin.Err = err
 	}
-	return w.err
+	return w.fin.Err
 }
 
 func (w *Writer) value(v formats.Value) {
@@ -124,22 +122,12 @@ func (w *Writer) str(s string) {
 
 // Close flushes and puts the file in place; on error nothing is left there.
 func (w *Writer) Close() error {
-	if w.closed {
-		return w.err
-	}
-	w.closed = true
-	if w.err == nil {
-		w.err = w.buf.Flush()
-	}
-	if w.out == nil {
-		return w.err
-	}
-	if w.err != nil {
-		w.out.Abort()
-		return w.err
-	}
-	w.err = w.out.Commit()
-	return w.err
+	return w.fin.Close(func() error {
+		if w.fin.Err != nil {
+			return nil // nothing worth flushing: the file is removed
+		}
+		return w.buf.Flush()
+	})
 }
 
 // Abort leaves nothing at the final path.
@@ -147,15 +135,5 @@ func (w *Writer) Abort() error {
 	if w == nil {
 		return nil // nothing was created
 	}
-	if w.closed {
-		return nil
-	}
-	w.closed = true
-	if w.err == nil {
-		w.err = errors.New("jsonl writer: aborted")
-	}
-	if w.out != nil {
-		return w.out.Abort()
-	}
-	return nil
+	return w.fin.Abort("jsonl writer", nil)
 }

@@ -63,15 +63,13 @@ func WithRowGroupRows(n int) WriteOption { return func(c *wconfig) { c.groupRows
 // timestamp(µs, UTC) and list<string>. Errors are sticky.
 type Writer struct {
 	cfg    wconfig
-	out    *formats.AtomicFile
+	fin    formats.Finisher
 	fw     *pqarrow.FileWriter
 	schema *arrow.Schema
 	kinds  []formats.Kind
 	names  []string
 	rb     *array.RecordBuilder
 	rows   int
-	err    error
-	closed bool
 }
 
 var (
@@ -121,7 +119,7 @@ func Create(path string, header []string, kinds []formats.Kind, opts ...WriteOpt
 	if err != nil {
 		return nil, err
 	}
-	w := &Writer{cfg: cfg, out: out, names: header, schema: Schema(header, kinds, cfg.scale)}
+	w := &Writer{cfg: cfg, fin: formats.Finisher{Out: out}, names: header, schema: Schema(header, kinds, cfg.scale)}
 	for _, f := range w.schema.Fields() {
 		w.kinds = append(w.kinds, kindOf(f.Type))
 	}
@@ -139,20 +137,20 @@ func Create(path string, header []string, kinds []formats.Kind, opts ...WriteOpt
 // converted when that is exact (Int into Float or Decimal, text parsed as
 // the column kind); otherwise the write fails naming the column.
 func (w *Writer) Write(values []formats.Value) error {
-	if w.err != nil {
-		return w.err
+	if w.fin.Err != nil {
+		return w.fin.Err
 	}
-	if w.closed {
+	if w.fin.Closed {
 		return errors.New("parquet writer: write after close")
 	}
 	if len(values) != len(w.kinds) {
-		w.err = fmt.Errorf("parquet writer: %d values for %d columns", len(values), len(w.kinds))
-		return w.err
+		w.fin.Err = fmt.Errorf("parquet writer: %d values for %d columns", len(values), len(w.kinds))
+		return w.fin.Err
 	}
 	for i, v := range values {
 		if err := w.append(i, v); err != nil {
-			w.err = fmt.Errorf("parquet writer: row %d, column %q: %w", w.rows+1, w.names[i], err)
-			return w.err
+			w.fin.Err = fmt.Errorf("parquet writer: row %d, column %q: %w", w.rows+1, w.names[i], err)
+			return w.fin.Err
 		}
 	}
 	w.rows++
@@ -239,31 +237,26 @@ func (w *Writer) flush() error {
 		return nil
 	}
 	if err := w.fw.Write(rec); err != nil {
-		w.err = fmt.Errorf("parquet writer: %w", err)
+		w.fin.Err = fmt.Errorf("parquet writer: %w", err)
 	}
-	return w.err
+	return w.fin.Err
 }
 
 // Close writes the footer, syncs and renames the file into place; on error
 // nothing is left at the final path.
 func (w *Writer) Close() error {
-	if w.closed {
-		return w.err
-	}
-	w.closed = true
-	if w.err == nil && len(w.kinds) > 0 {
-		w.flush()
-	}
-	if err := w.fw.Close(); err != nil && w.err == nil {
-		w.err = fmt.Errorf("parquet writer: %w", err)
-	}
-	w.rb.Release()
-	if w.err != nil {
-		w.out.Abort()
-		return w.err
-	}
-	w.err = w.out.Commit()
-	return w.err
+	return w.fin.Close(func() error {
+		if w.fin.Err == nil && len(w.kinds) > 0 {
+			w.flush()
+		}
+		// Closed even after an error, to free the column writers.
+		err := w.fw.Close()
+		w.rb.Release()
+		if err != nil {
+			return fmt.Errorf("parquet writer: %w", err)
+		}
+		return nil
+	})
 }
 
 // Abort leaves nothing at the final path.
@@ -271,13 +264,5 @@ func (w *Writer) Abort() error {
 	if w == nil {
 		return nil // nothing was created
 	}
-	if w.closed {
-		return nil
-	}
-	w.closed = true
-	if w.err == nil {
-		w.err = errors.New("parquet writer: aborted")
-	}
-	w.rb.Release()
-	return w.out.Abort()
+	return w.fin.Abort("parquet writer", w.rb.Release)
 }

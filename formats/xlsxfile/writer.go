@@ -36,13 +36,11 @@ type Workbook struct {
 	path   string
 	cfg    wconfig
 	f      *excelize.File
-	out    *formats.AtomicFile
+	fin    formats.Finisher
 	sheets []*SheetWriter
 	bold   int
 	date   int
 	stamp  int
-	err    error
-	done   bool
 }
 
 // NewWorkbook starts a workbook at path; add sheets with AddSheet.
@@ -55,7 +53,7 @@ func NewWorkbook(path string, opts ...WriteOption) (*Workbook, error) {
 	if err != nil {
 		return nil, err
 	}
-	w.out = out
+	w.fin.Out = out
 	w.f = excelize.NewFile()
 	styles := []struct {
 		dst *int
@@ -80,8 +78,8 @@ func ptr[T any](v T) *T { return &v }
 // autofilter, and returns its writer. kinds (optional, one per column) only
 // guide column widths. The previous sheet's writer is closed first.
 func (w *Workbook) AddSheet(name string, header []string, kinds ...formats.Kind) (formats.Writer, error) {
-	if w.err != nil {
-		return nil, w.err
+	if w.fin.Err != nil {
+		return nil, w.fin.Err
 	}
 	if n := len(w.sheets); n > 0 {
 		if err := w.sheets[n-1].Close(); err != nil {
@@ -105,37 +103,28 @@ func (w *Workbook) AddSheet(name string, header []string, kinds ...formats.Kind)
 }
 
 func (w *Workbook) fail(err error) error {
-	if w.err == nil {
-		w.err = fmt.Errorf("writing %s: %w", w.path, err)
+	if w.fin.Err == nil {
+		w.fin.Err = fmt.Errorf("writing %s: %w", w.path, err)
 	}
-	return w.err
+	return w.fin.Err
 }
 
 // Close finishes every sheet, writes the workbook and renames it into place.
 func (w *Workbook) Close() error {
-	if w.done {
-		return w.err
-	}
-	for _, s := range w.sheets {
-		if err := s.Close(); err != nil {
-			w.fail(err)
+	return w.fin.Close(func() error {
+		for _, s := range w.sheets {
+			if err := s.Close(); err != nil {
+				w.fail(err)
+			}
 		}
-	}
-	w.done = true
-	if w.err == nil {
-		if _, err := w.f.WriteTo(w.out); err != nil {
-			w.fail(err)
+		if w.fin.Err == nil {
+			if _, err := w.f.WriteTo(w.fin.Out); err != nil {
+				w.fail(err)
+			}
 		}
-	}
-	w.f.Close()
-	if w.err != nil {
-		w.out.Abort()
-		return w.err
-	}
-	if err := w.out.Commit(); err != nil {
-		w.err = err
-	}
-	return w.err
+		w.f.Close()
+		return nil
+	})
 }
 
 // Abort drops the workbook: nothing is left at the final path.
@@ -143,15 +132,7 @@ func (w *Workbook) Abort() error {
 	if w == nil {
 		return nil // nothing was created
 	}
-	if w.done {
-		return nil
-	}
-	w.done = true
-	if w.err == nil {
-		w.err = errors.New("xlsx writer: aborted")
-	}
-	w.f.Close()
-	return w.out.Abort()
+	return w.fin.Abort("xlsx writer", func() { w.f.Close() })
 }
 
 // SheetWriter streams rows into one sheet. Close flushes the sheet; the file
