@@ -102,20 +102,64 @@ type indexer struct {
 	overlap time.Duration
 }
 
+// listingAttempts bounds how often a listing is repeated because records
+// were deleted while it was paged through.
+const listingAttempts = 3
+
+// deletedSkew widens the deleted-feed window of a full listing beyond the
+// overlap: the window starts from our clock, deletedAt is Capsule's, and a
+// wider window costs nothing since only deletions of records the listing
+// saw count.
+const deletedSkew = time.Minute
+
+// ListingShiftedError means records kept being deleted while the index was
+// listed, so a complete listing could not be had; running again fixes it.
+type ListingShiftedError struct {
+	Path     string // parties, opportunities or kases
+	Attempts int
+}
+
+func (e *ListingShiftedError) Error() string {
+	return fmt.Sprintf("listing %s: records were deleted in Capsule during each of %d listings, so the index may miss records; run the import again", e.Path, e.Attempts)
+}
+
 // refresh brings the cached index of path (parties, opportunities, kases) up
 // to date: a full listing the first time, then changes since the cursor
 // and the deleted feed.
+//
+// Capsule pages by offset, so a record deleted while the listing runs
+// shifts every later record one place back and one of them is never
+// served. Such a deletion is of a record already served (a deletion further
+// on shifts nothing unseen), so after the listing the deleted feed is read
+// and, if it names a record this listing saw, the listing is repeated. The
+// since refresh reads that feed anyway; a full listing pays one request.
 func (ir *indexer) refresh(ctx context.Context, path string) error {
+	for attempt := 1; ; attempt++ {
+		shifted, err := ir.refreshOnce(ctx, path)
+		if err != nil || !shifted {
+			return err
+		}
+		if attempt == listingAttempts {
+			return &ListingShiftedError{Path: path, Attempts: attempt}
+		}
+	}
+}
+
+// refreshOnce lists once; shifted reports a deletion during the listing,
+// in which case the cursor is left as it was.
+func (ir *indexer) refreshOnce(ctx context.Context, path string) (shifted bool, err error) {
 	since, ok, err := ir.mem.Cursor(ctx, path)
 	if err != nil {
-		return err
+		return false, err
 	}
+	start := time.Now()
 	q := url.Values{"perPage": {"100"}, "embed": {"fields,tags"}}
 	if ok {
 		q.Set("since", since.UTC().Format(time.RFC3339))
 	} else if err := ir.mem.ClearIndex(ctx, path); err != nil {
-		return err
+		return false, err
 	}
+	seen := map[string]bool{}
 	var batch []journal.Entry
 	flush := func() error {
 		if len(batch) == 0 {
@@ -133,6 +177,7 @@ func (ir *indexer) refresh(ctx context.Context, path string) error {
 			return fmt.Errorf("reading %s: %w", path, err)
 		}
 		id := scalar(rec["id"])
+		seen[id] = true
 		upd, _ := time.Parse(time.RFC3339, str(rec["updatedAt"]))
 		k := kindOfRecord(path, rec)
 		keys := recordKeys(k, id, rec)
@@ -146,27 +191,43 @@ func (ir *indexer) refresh(ctx context.Context, path string) error {
 		return nil
 	})
 	if err != nil {
-		return err
+		return false, err
 	}
 	if err := flush(); err != nil {
-		return err
+		return false, err
 	}
-	if ok {
-		if err := ir.deleted(ctx, path, since); err != nil {
-			return err
+	from := since
+	if !ok {
+		from = start.Add(-ir.overlap - deletedSkew)
+	}
+	gone, err := ir.deleted(ctx, path, from)
+	if err != nil {
+		return false, err
+	}
+	for _, id := range gone {
+		if seen[id] {
+			return true, nil
 		}
 	}
 	newest, err := ir.mem.MaxUpdatedAt(ctx, path)
 	if err != nil {
-		return err
+		return false, err
 	}
+	// A record changed during the listing on a page already served keeps
+	// its old copy here, and its updatedAt may be older than the newest
+	// one seen: the next since starts no later than this listing did.
+	cursor := newest
 	if newest.IsZero() {
-		newest = time.Unix(0, 0)
+		cursor = time.Unix(0, 0)
+	} else if start.Before(newest) {
+		cursor = start
 	}
-	return ir.mem.SetCursor(ctx, path, newest.Add(-ir.overlap))
+	return false, ir.mem.SetCursor(ctx, path, cursor.Add(-ir.overlap))
 }
 
-func (ir *indexer) deleted(ctx context.Context, path string, since time.Time) error {
+// deleted reads the deleted feed of path since since, drops those records
+// from the cached index and returns their ids.
+func (ir *indexer) deleted(ctx context.Context, path string, since time.Time) ([]string, error) {
 	q := url.Values{"since": {since.UTC().Format(time.RFC3339)}, "perPage": {"100"}}
 	var ids []string
 	err := ir.api.getPages(ctx, path+"/deleted", q, path, func(raw json.RawMessage) error {
@@ -180,12 +241,12 @@ func (ir *indexer) deleted(ctx context.Context, path string, since time.Time) er
 		return nil
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if len(ids) > 0 {
-		return ir.mem.DeleteIndex(ctx, path, ids...)
+		return ids, ir.mem.DeleteIndex(ctx, path, ids...)
 	}
-	return nil
+	return nil, nil
 }
 
 // load puts the cached index of path into ix.

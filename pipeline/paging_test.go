@@ -1,0 +1,147 @@
+package pipeline_test
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/capsule-etl/capsule-etl/capsule/sandbox"
+	"github.com/capsule-etl/capsule-etl/pipeline"
+)
+
+const pagingMapping = `version: 1
+source:
+  key: ID
+records:
+  person:
+    entity: person
+    match: [email]
+    on_match: update
+    fields:
+      firstName: First
+      lastName: Last
+      jobTitle: Title
+      emailAddresses: [{address: Email, type: Work}]
+`
+
+// seedPeople creates n people straight in the sandbox, as another user of
+// the account would, and returns their ids in creation (listing) order.
+func (e *env) seedPeople(t testing.TB, n int) []string {
+	t.Helper()
+	ids := make([]string, 0, n)
+	for i := range n {
+		body := fmt.Sprintf(`{"party":{"type":"person","firstName":"Bo","lastName":"Shift%d","emailAddresses":[{"address":"bo%d@example.com"}]}}`, i, i)
+		ids = append(ids, e.send(t, "POST", "/parties", body, http.StatusCreated))
+	}
+	return ids
+}
+
+// send makes one request to the sandbox and returns the id it answers.
+func (e *env) send(t testing.TB, method, path, body string, want int) string {
+	t.Helper()
+	req, _ := http.NewRequest(method, e.url+path, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+sandbox.DefaultToken)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != want {
+		t.Fatalf("%s %s: %s", method, path, resp.Status)
+	}
+	var out map[string]struct {
+		ID any `json:"id"`
+	}
+	if body == "" {
+		return ""
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprint(out["party"].ID)
+}
+
+// deleteDuringListing puts a handler in front of the sandbox that, right
+// after serving page 1 of a full party listing, deletes the next id of
+// victims through the sandbox; times bounds how often it does so.
+func (e *env) deleteDuringListing(t testing.TB, victims []string, times int) {
+	t.Helper()
+	var done atomic.Int32
+	inner := e.hs.Config.Handler
+	direct := &env{url: e.url} // deletions go straight to the sandbox
+	proxy := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		page1 := q.Get("page") == "" || q.Get("page") == "1"
+		full := r.Method == "GET" && r.URL.Path == sandbox.APIPrefix+"/parties" && !q.Has("since") && page1
+		inner.ServeHTTP(w, r)
+		if full {
+			if n := int(done.Add(1)); n <= times {
+				direct.send(t, "DELETE", "/parties/"+victims[n-1], "", http.StatusNoContent)
+			}
+		}
+	})
+	front := httptest.NewServer(proxy)
+	t.Cleanup(front.Close)
+	e.url = front.URL + sandbox.APIPrefix
+}
+
+// TestDeletionDuringFullListing: a person deleted while the first full
+// listing is paged shifts the next page; the row matching the first person
+// of page 2 must still match and not create a duplicate.
+func TestDeletionDuringFullListing(t *testing.T) {
+	cases := []struct {
+		name      string
+		deletions int // full listings during which one person is deleted
+		wantErr   bool
+	}{
+		{name: "one deletion, listed again and matched", deletions: 1},
+		{name: "two deletions, listed a third time", deletions: 2},
+		{name: "deletions every time, gives up asking to run again", deletions: 3, wantErr: true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t)
+			ids := e.seedPeople(t, 150)
+			e.deleteDuringListing(t, ids[:tc.deletions], tc.deletions)
+			// Person 100 is the first of page 2 before any deletion.
+			in := writeCSV(t, t.TempDir(), "people.csv", []string{"ID", "First", "Last", "Title", "Email"},
+				[][]string{{"R1", "Bo", "Shift100", "Buyer", "bo100@example.com"}})
+			res, err := pipeline.Import(ctxT(t), e.config(t, pagingMapping, in))
+			people := e.list(t, "parties")
+			if tc.wantErr {
+				var le *pipeline.ListingShiftedError
+				if !errors.As(err, &le) || le.Attempts != 3 || !strings.Contains(err.Error(), "run the import again") {
+					t.Fatalf("want ListingShiftedError after 3 attempts, got %v", err)
+				}
+				if len(people) != 150-tc.deletions {
+					t.Fatalf("%d people after a refused run, want %d", len(people), 150-tc.deletions)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(people) != 150-tc.deletions {
+				t.Fatalf("%d people, want %d (a duplicate was created?) result %+v", len(people), 150-tc.deletions, res)
+			}
+			n := 0
+			for _, p := range people {
+				if p["lastName"] == "Shift100" {
+					n++
+					if p["jobTitle"] != "Buyer" {
+						t.Errorf("Shift100 not updated: %v", p["jobTitle"])
+					}
+				}
+			}
+			if n != 1 {
+				t.Fatalf("%d people named Shift100, want 1", n)
+			}
+		})
+	}
+}
