@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/capsule-etl/capsule-etl/capsule/sandbox"
 	"github.com/capsule-etl/capsule-etl/pipeline"
@@ -141,6 +142,52 @@ func TestDeletionDuringFullListing(t *testing.T) {
 			}
 			if n != 1 {
 				t.Fatalf("%d people named Shift100, want 1", n)
+			}
+		})
+	}
+}
+
+// TestIndexCost: the check costs one request per indexed entity and run.
+// 1,000 people are 10 pages; the first run lists them (10) and reads the
+// deleted feed (1), a second run lists the changes since (1) and reads the
+// deleted feed (1, as before the check). Each run also reads the current
+// user (1) and writes one update (1).
+func TestIndexCost(t *testing.T) {
+	// The people were made over the past days, a minute apart, so the
+	// second run's since finds only the update of the first.
+	var seeded atomic.Bool
+	var tick atomic.Int64
+	base := time.Now().Add(-2000 * time.Minute)
+	e := newEnv(t, sandbox.WithClock(func() time.Time {
+		if seeded.Load() {
+			return time.Now()
+		}
+		return base.Add(time.Duration(tick.Add(1)) * time.Minute)
+	}))
+	e.seedPeople(t, 1000)
+	seeded.Store(true)
+	dir := t.TempDir()
+	cases := []struct {
+		name string
+		row  []string
+		want int64
+	}{
+		{name: "first run, full listing", row: []string{"R1", "Bo", "Shift500", "Buyer", "bo500@example.com"}, want: 1 + 10 + 1 + 1},
+		{name: "second run, since", row: []string{"R1", "Bo", "Shift500", "Seller", "bo500@example.com"}, want: 1 + 1 + 1 + 1},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			in := writeCSV(t, dir, "people.csv", []string{"ID", "First", "Last", "Title", "Email"}, [][]string{tc.row})
+			res, err := pipeline.Import(ctxT(t), e.config(t, pagingMapping, in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Total.Updated != 1 || res.Total.Created != 0 {
+				t.Fatalf("counts %+v, want 1 updated", res.Total)
+			}
+			t.Logf("%d requests", res.Requests)
+			if res.Requests != tc.want {
+				t.Errorf("%d requests, want %d", res.Requests, tc.want)
 			}
 		})
 	}
