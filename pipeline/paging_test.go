@@ -69,22 +69,32 @@ func (e *env) send(t testing.TB, method, path, body string, want int) string {
 }
 
 // deleteDuringListing puts a handler in front of the sandbox that, right
-// after serving page 1 of a full party listing, deletes the next id of
-// victims through the sandbox; times bounds how often it does so.
-func (e *env) deleteDuringListing(t testing.TB, victims []string, times int) {
+// after serving page 1 of a party listing (full, or with since if since is
+// set), deletes the next id of victims through the sandbox; times bounds
+// how often it does so.
+func (e *env) deleteDuringListing(t testing.TB, victims []string, times int, since bool) {
 	t.Helper()
 	var done atomic.Int32
-	inner := e.hs.Config.Handler
 	direct := &env{url: e.url} // deletions go straight to the sandbox
+	e.afterPage1(t, since, func() {
+		if n := int(done.Add(1)); n <= times {
+			direct.send(t, "DELETE", "/parties/"+victims[n-1], "", http.StatusNoContent)
+		}
+	})
+}
+
+// afterPage1 puts a handler in front of the sandbox that calls fn right
+// after serving page 1 of each party listing (full, or with since if since
+// is set).
+func (e *env) afterPage1(t testing.TB, since bool, fn func()) {
+	inner := e.hs.Config.Handler
 	proxy := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		page1 := q.Get("page") == "" || q.Get("page") == "1"
-		full := r.Method == "GET" && r.URL.Path == sandbox.APIPrefix+"/parties" && !q.Has("since") && page1
+		listing := r.Method == "GET" && r.URL.Path == sandbox.APIPrefix+"/parties" && q.Has("since") == since && page1
 		inner.ServeHTTP(w, r)
-		if full {
-			if n := int(done.Add(1)); n <= times {
-				direct.send(t, "DELETE", "/parties/"+victims[n-1], "", http.StatusNoContent)
-			}
+		if listing {
+			fn()
 		}
 	})
 	front := httptest.NewServer(proxy)
@@ -109,7 +119,7 @@ func TestDeletionDuringFullListing(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t)
 			ids := e.seedPeople(t, 150)
-			e.deleteDuringListing(t, ids[:tc.deletions], tc.deletions)
+			e.deleteDuringListing(t, ids[:tc.deletions], tc.deletions, false)
 			// Person 100 is the first of page 2 before any deletion.
 			in := writeCSV(t, t.TempDir(), "people.csv", []string{"ID", "First", "Last", "Title", "Email"},
 				[][]string{{"R1", "Bo", "Shift100", "Buyer", "bo100@example.com"}})
@@ -191,4 +201,98 @@ func TestIndexCost(t *testing.T) {
 			}
 		})
 	}
+}
+
+// countLast counts the people with lastName and checks their job title.
+func countLast(t *testing.T, people []map[string]any, lastName, title string) {
+	t.Helper()
+	n := 0
+	for _, p := range people {
+		if p["lastName"] == lastName {
+			n++
+			if p["jobTitle"] != title {
+				t.Errorf("%s has job title %v, want %s", lastName, p["jobTitle"], title)
+			}
+		}
+	}
+	if n != 1 {
+		t.Fatalf("%d people named %s, want 1", n, lastName)
+	}
+}
+
+// TestDeletionDuringSinceListing: the same shift in a since refresh would
+// keep the old copy of a changed person, whose new e-mail then matches
+// nothing and a row with it makes a duplicate.
+func TestDeletionDuringSinceListing(t *testing.T) {
+	cases := []struct {
+		name      string
+		deletions int
+	}{
+		{name: "no deletion", deletions: 0},
+		{name: "one deletion during the since listing", deletions: 1},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t)
+			ids := e.seedPeople(t, 150)
+			e.deleteDuringListing(t, ids[:tc.deletions], tc.deletions, true)
+			dir := t.TempDir()
+			header := []string{"ID", "First", "Last", "Title", "Email"}
+			in := writeCSV(t, dir, "people.csv", header, [][]string{{"R1", "Bo", "Shift0", "Buyer", "bo0@example.com"}})
+			if _, err := pipeline.Import(ctxT(t), e.config(t, pagingMapping, in)); err != nil {
+				t.Fatal(err)
+			}
+			// Everyone gets a new e-mail, so the since listing has two pages.
+			for i, id := range ids {
+				body := fmt.Sprintf(`{"party":{"emailAddresses":[{"address":"new%d@example.com"}]}}`, i)
+				e.send(t, "PUT", "/parties/"+id, body, http.StatusOK)
+			}
+			// Another source key, so only the e-mail can match.
+			in = writeCSV(t, dir, "people.csv", header, [][]string{{"R2", "Bo", "Shift100", "Seller", "new100@example.com"}})
+			if _, err := pipeline.Import(ctxT(t), e.config(t, pagingMapping, in)); err != nil {
+				t.Fatal(err)
+			}
+			people := e.list(t, "parties")
+			if len(people) != 150-tc.deletions {
+				t.Fatalf("%d people, want %d (a duplicate was created?)", len(people), 150-tc.deletions)
+			}
+			countLast(t, people, "Shift100", "Seller")
+		})
+	}
+}
+
+// TestChangeDuringFirstListing: a person changed on a page already served
+// while a later one is changed after it keeps the old copy in the index;
+// the next run's since must still reach back to that change.
+func TestChangeDuringFirstListing(t *testing.T) {
+	var offset atomic.Int64
+	e := newEnv(t, sandbox.WithClock(func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }))
+	ids := e.seedPeople(t, 150)
+	direct := &env{url: e.url}
+	var once atomic.Bool
+	e.afterPage1(t, false, func() {
+		if once.Swap(true) {
+			return
+		}
+		// Shift0 (page 1, served) gets a new e-mail now, Shift120 (page 2)
+		// an hour later by Capsule's clock.
+		direct.send(t, "PUT", "/parties/"+ids[0], `{"party":{"emailAddresses":[{"address":"moved0@example.com"}]}}`, http.StatusOK)
+		offset.Store(int64(time.Hour))
+		direct.send(t, "PUT", "/parties/"+ids[120], `{"party":{"jobTitle":"Later"}}`, http.StatusOK)
+	})
+	dir := t.TempDir()
+	header := []string{"ID", "First", "Last", "Title", "Email"}
+	in := writeCSV(t, dir, "people.csv", header, [][]string{{"R1", "Bo", "Shift5", "Buyer", "bo5@example.com"}})
+	if _, err := pipeline.Import(ctxT(t), e.config(t, pagingMapping, in)); err != nil {
+		t.Fatal(err)
+	}
+	in = writeCSV(t, dir, "people.csv", header, [][]string{{"R2", "Bo", "Shift0", "Seller", "moved0@example.com"}})
+	if _, err := pipeline.Import(ctxT(t), e.config(t, pagingMapping, in)); err != nil {
+		t.Fatal(err)
+	}
+	people := e.list(t, "parties")
+	if len(people) != 150 {
+		t.Fatalf("%d people, want 150 (a duplicate was created?)", len(people))
+	}
+	countLast(t, people, "Shift0", "Seller")
 }
