@@ -28,8 +28,14 @@
 //     custom fields or pipelines: *PreflightError listing all of them.
 //  3. Index: parties, opportunities and kases are paged (100 per page,
 //     embed=fields,tags) into the journal's index the first time, then
-//     refreshed with since (newest updatedAt less an overlap) and the deleted
-//     feeds; the index is held in memory keyed by normalised match keys
+//     refreshed with since (newest updatedAt, but no later than the last
+//     listing's start, less an overlap) and the deleted feeds. Capsule pages
+//     by offset, so a record deleted while a listing runs would hide one
+//     record of the next page: after each listing the deleted feed is read
+//     (one request per entity on a full listing; the since refresh reads it
+//     anyway) and, if it names a record the listing saw, the listing is
+//     repeated, at most 3 times in all (*ListingShiftedError: run again).
+//     The index is held in memory keyed by normalised match keys
 //     (lower-case e-mails and names, +digits phones, custom field values,
 //     ids), per entity (organisations and people apart). No request per row.
 //     Notes and tasks are read only when a mapping matches them on id (the
@@ -88,7 +94,9 @@
 //
 // Errors: *InputError, *PreflightError and *journal.UnfinishedRunError are
 // usage problems (nothing written; exit 2); *IncompleteError means writes
-// are in doubt or not sent (run the same command again); ctx.Err() when
+// are in doubt or not sent (run the same command again);
+// *ListingShiftedError means records kept being deleted in Capsule while the
+// index was listed (nothing written by that step; run again); ctx.Err() when
 // interrupted (journal consistent; run again to resume). Rejected rows are
 // not an error: see Result.RejectedRows and Result.ErrorsFile.
 //
