@@ -89,6 +89,9 @@ func TestLogFormatJSON(t *testing.T) {
 		{"a usage error is a JSON record too", "", []string{"--log-format", "json", "export", "--base-url", url, "--entity", "parties"}, ExitUsage,
 			"--output FILE is required (- writes CSV to stdout)\nRun 'capsule-etl export --help' for usage", map[string]any{"level": "ERROR", "exit_code": 2.0},
 			nil},
+		{"an argument error with the format from the environment", "json", []string{"import", "--mapping", mapping}, ExitUsage,
+			"give at least one INPUT file\nRun 'capsule-etl import --help' for usage", map[string]any{"level": "ERROR", "exit_code": 2.0},
+			nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

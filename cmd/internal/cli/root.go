@@ -42,6 +42,9 @@ func Run(ctx context.Context, args []string, streams *IO) int {
 	if err != nil {
 		var ee *ExitError
 		if !errors.As(err, &ee) || ee.Err != nil {
+			// The environment counts even when the command failed before
+			// reading it (a flag or argument error).
+			_ = lf.resolve()
 			if l := lf.logger(streams.ErrOut); l != nil {
 				// Cron jobs parsing JSON see the failure too.
 				l.Error(err.Error(), "exit_code", code)
