@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"io"
+	"log/slog"
 	"strconv"
 	"strings"
 	"time"
@@ -48,8 +49,12 @@ type Config struct {
 	Reserve     float64  // percent of the hourly budget left unused (for the summary estimate)
 	Args        []string // the command line, for `runs show` (secrets redacted by the journal)
 
-	Progress      io.Writer // progress and log lines (stderr), nil for none
-	Terminal      bool      // Progress is a terminal: redraw one line
+	Progress io.Writer // progress and log lines (stderr), nil for none
+	// Log, when set, takes the place of Progress and PlanSummary: progress,
+	// notices and the plan summary become structured records on it (e.g. a
+	// slog.JSONHandler for cron and log collectors), never a redrawn line.
+	Log           *slog.Logger
+	Terminal      bool // Progress is a terminal: redraw one line
 	ProgressEvery time.Duration
 	Now           func() time.Time
 }

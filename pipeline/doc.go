@@ -13,8 +13,21 @@
 //		ErrorsPath: "", JournalPath: "",                   // defaults beside the first input
 //		MaxErrors: 0, Workers: 4, Reserve: 10, Abandon: false,
 //		Progress: os.Stderr, Terminal: true,
+//		Log: nil, // or a *slog.Logger: see below
 //	})
 //	pipeline.WriteSummary(os.Stderr, res)
+//
+// Structured logs: with Config.Log set (e.g. slog.NewJSONHandler(os.Stderr,
+// nil) for `--log-format json`), Progress, Terminal and PlanSummary are not
+// used; instead the plan is one "plan" record (entities.<label>.create/
+// update/unchanged/skip/reject, writes_needed, estimate), progress is a
+// "progress" record every ProgressEvery (rows, rows_total, rows_per_s,
+// writes_done, writes_total, requests_left, eta_s once known) and created
+// custom fields a notice. pipeline.LogSummary(log, res) is WriteSummary as one
+// "summary" record (dry_run, rows, entities.<label>.created/updated/unchanged/
+// skipped/rejected/in_doubt/not_sent, total, requests, elapsed_s,
+// rejected_rows, errors_file), at WARN when anything was rejected or is left
+// to send.
 //
 // Stages, in order; nothing is sent before stages 1 and 2 passed:
 //

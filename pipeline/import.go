@@ -103,12 +103,16 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		if len(created) > 0 && cfg.Progress != nil {
+		if len(created) > 0 && (cfg.Progress != nil || cfg.Log != nil) {
 			verb := "created"
 			if cfg.DryRun {
 				verb = "to be created"
 			}
-			fmt.Fprintf(cfg.Progress, "capsule-etl: custom fields %s: %s\n", verb, strings.Join(created, ", "))
+			if cfg.Log != nil {
+				cfg.Log.Info("custom fields "+verb, "fields", created)
+			} else {
+				fmt.Fprintf(cfg.Progress, "capsule-etl: custom fields %s: %s\n", verb, strings.Join(created, ", "))
+			}
 		}
 		pl.rd = rd
 		acct := cfg.Account
@@ -211,7 +215,10 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 			return nil, err
 		}
 	}
-	if cfg.PlanSummary != nil {
+	switch {
+	case cfg.Log != nil:
+		logPlanSummary(cfg.Log, ops, budgetOf(a), cfg.Reserve, cfg.Now())
+	case cfg.PlanSummary != nil:
 		var b = budgetOf(a)
 		writePlanSummary(cfg.PlanSummary, ops, b, cfg.Reserve, cfg.Now())
 	}
@@ -234,7 +241,7 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 		// 6. Write.
 		w := &writer{api: a, run: run, batch: run.NewBatch(64), rec: rc, workers: cfg.Workers, maxErrors: cfg.MaxErrors, settleDelay: cfg.SettleDelay}
 		w.countRows(ops, pl.rows)
-		pr := &progress{w: cfg.Progress, terminal: cfg.Terminal, every: cfg.ProgressEvery, now: cfg.Now, wr: w, total: w.pending(ops), rows: pl.rows}
+		pr := &progress{w: cfg.Progress, log: cfg.Log, terminal: cfg.Terminal, every: cfg.ProgressEvery, now: cfg.Now, wr: w, total: w.pending(ops), rows: pl.rows}
 		stop := pr.run(ctx)
 		werr = w.writeAll(ctx, ops)
 		stop()

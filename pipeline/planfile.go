@@ -112,23 +112,8 @@ func writePlanStream(w io.Writer, in <-chan []*planOp) error {
 // writePlanSummary prints counts per entity and action, the requests the
 // writes need and how long they take at the account's pace.
 func writePlanSummary(w io.Writer, ops []*planOp, budget capsule.Rate, reserve float64, now time.Time) {
-	type counts map[string]int
-	by := map[string]counts{}
-	writes := 0
-	for _, o := range ops {
-		c := by[o.kind.label]
-		if c == nil {
-			c = counts{}
-			by[o.kind.label] = c
-		}
-		c[planAction(o.action)]++
-		if (o.action == journal.Create || o.action == journal.Update) && o.state != journal.Done {
-			writes++
-		}
-	}
+	by, labels, writes := planCounts(ops)
 	fmt.Fprintln(w, "plan:")
-	labels := sortedKeys(by)
-	sort.SliceStable(labels, func(a, b int) bool { return kindByLabel(labels[a]).rank < kindByLabel(labels[b]).rank })
 	for _, l := range labels {
 		c := by[l]
 		fmt.Fprintf(w, "  %-14s create %d, update %d, unchanged %d, skip %d, reject %d\n", l,
@@ -136,6 +121,26 @@ func writePlanSummary(w io.Writer, ops []*planOp, budget capsule.Rate, reserve f
 	}
 	fmt.Fprintf(w, "  requests needed: %d writes\n", writes)
 	fmt.Fprintf(w, "  estimated time: %s\n", estimate(writes, budget, reserve, now))
+}
+
+// planCounts counts the plan's ops per entity label and action, the labels
+// in dependency order, and the writes still to send.
+func planCounts(ops []*planOp) (by map[string]map[string]int, labels []string, writes int) {
+	by = map[string]map[string]int{}
+	for _, o := range ops {
+		c := by[o.kind.label]
+		if c == nil {
+			c = map[string]int{}
+			by[o.kind.label] = c
+		}
+		c[planAction(o.action)]++
+		if (o.action == journal.Create || o.action == journal.Update) && o.state != journal.Done {
+			writes++
+		}
+	}
+	labels = sortedKeys(by)
+	sort.SliceStable(labels, func(a, b int) bool { return kindByLabel(labels[a]).rank < kindByLabel(labels[b]).rank })
+	return by, labels, writes
 }
 
 // estimate says how long n writes take at 4,000 requests/hour less the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"sort"
 	"strings"
 	"time"
@@ -12,9 +13,11 @@ import (
 )
 
 // progress reports the writes while they run: on a terminal one redrawn
-// line, otherwise a log line every few seconds.
+// line, otherwise a log line every few seconds; with log set, a structured
+// record every few seconds wherever it goes.
 type progress struct {
 	w        io.Writer
+	log      *slog.Logger
 	terminal bool
 	every    time.Duration
 	now      func() time.Time
@@ -24,13 +27,14 @@ type progress struct {
 }
 
 func (p *progress) run(ctx context.Context) (stop func()) {
-	if p.w == nil || p.total == 0 {
+	if (p.w == nil && p.log == nil) || p.total == 0 {
 		return func() {}
 	}
+	redraw := p.terminal && p.log == nil
 	every := p.every
 	if every <= 0 {
 		every = 5 * time.Second
-		if p.terminal {
+		if redraw {
 			every = 250 * time.Millisecond
 		}
 	}
@@ -46,7 +50,7 @@ func (p *progress) run(ctx context.Context) (stop func()) {
 			case <-done:
 				// The last state, always: logs end with the final count.
 				p.line(start)
-				if p.terminal {
+				if redraw {
 					fmt.Fprintln(p.w)
 				}
 				return
@@ -69,11 +73,23 @@ func (p *progress) line(start time.Time) {
 		rate = float64(n) / el.Seconds()
 		rowRate = float64(rows) / el.Seconds()
 	}
+	var etaD time.Duration
 	eta := "?"
 	if rate > 0 {
-		eta = (time.Duration(float64(p.total-n)/rate) * time.Second).Round(time.Second).String()
+		etaD = (time.Duration(float64(p.total-n)/rate) * time.Second).Round(time.Second)
+		eta = etaD.String()
 	}
 	b := p.wr.api.c.Pacer().Budget()
+	if p.log != nil {
+		attrs := []any{"rows", rows, "rows_total", p.rows, "rows_per_s", round1(rowRate),
+			"writes_done", n, "writes_total", p.total, "requests_left", b.Remaining}
+		if rate > 0 {
+			// Left out while unknown rather than a made-up number.
+			attrs = append(attrs, "eta_s", int64(etaD.Seconds()))
+		}
+		p.log.Info("progress", attrs...)
+		return
+	}
 	s := fmt.Sprintf("rows %d/%d (%.1f/s), writes %d/%d, %d requests left in this window, ETA %s",
 		rows, p.rows, rowRate, n, p.total, b.Remaining, eta)
 	if p.terminal {

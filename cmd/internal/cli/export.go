@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
+	"math"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -59,6 +61,11 @@ records in a companion file <output>.deleted.<ext> (Entity, ID, Deleted At).
 The state advances only after the output is complete. --since TIME (RFC 3339 or
 YYYY-MM-DD) exports changes after a fixed time instead.
 
+Progress is a redrawn line on a terminal and a log line every few seconds
+otherwise. With --log-format json (or CAPSULE_ETL_LOG_FORMAT=json) progress and
+the summary are one JSON object per stderr line (time, level, msg, and counts
+such as records, records_per_s, entities, requests), for log collectors.
+
 The output is written under a temporary name and renamed when complete, so it
 never appears half-written (a kill -9 during the final write can leave a hidden
 .NAME.tmp-* file beside it, safe to delete). Exit status: 0 done, 1 failed, 2 invalid usage (or the
@@ -71,7 +78,11 @@ output exists: add --overwrite), 130 interrupted (nothing written, state unchang
   capsule-etl export --entity parties -o changes.csv --incremental --state export-state.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runExport(cmd.Context(), opts, streams)
+			log, err := commandLogger(cmd, streams.ErrOut)
+			if err != nil {
+				return err
+			}
+			return runExport(cmd.Context(), opts, streams, log)
 		},
 	}
 	f := cmd.Flags()
@@ -89,7 +100,9 @@ output exists: add --overwrite), 130 interrupted (nothing written, state unchang
 	return cmd
 }
 
-func runExport(ctx context.Context, o *exportOptions, streams *IO) error {
+// runExport runs an export; with log set (--log-format json) progress and
+// the summary are JSON records on it instead of text.
+func runExport(ctx context.Context, o *exportOptions, streams *IO, log *slog.Logger) error {
 	if o.now == nil {
 		o.now = time.Now
 	}
@@ -103,7 +116,7 @@ func runExport(ctx context.Context, o *exportOptions, streams *IO) error {
 		return err
 	}
 	eo.Counter = rc
-	prog := newProgressLog(streams.ErrOut, o.now)
+	prog := newProgressLog(streams.ErrOut, o.now, log)
 	eo.Progress = prog.update
 	sum, err := pipeline.Export(ctx, c, eo)
 	prog.finish()
@@ -118,7 +131,11 @@ func runExport(ctx context.Context, o *exportOptions, streams *IO) error {
 	case err != nil:
 		return reachHint(err, o.account.resolvedBaseURL())
 	}
-	printExportSummary(streams.ErrOut, sum, eo.Output)
+	if log != nil {
+		logExportSummary(log, sum, eo.Output)
+	} else {
+		printExportSummary(streams.ErrOut, sum, eo.Output)
+	}
 	return nil
 }
 
@@ -236,12 +253,39 @@ func printExportSummary(w io.Writer, sum *pipeline.ExportSummary, output string)
 	}
 }
 
+// logExportSummary is printExportSummary as JSON records: a WARN per
+// warning, then one "export summary" record with the counts per entity.
+func logExportSummary(log *slog.Logger, sum *pipeline.ExportSummary, output string) {
+	for _, warn := range sum.Warnings {
+		log.Warn(warn)
+	}
+	ents := make([]any, 0, len(sum.Entities))
+	written := 0
+	for _, e := range sum.Entities {
+		ents = append(ents, slog.Group(e.Entity, "written", e.Written, "deleted", e.Deleted))
+		written += e.Written
+	}
+	dest := output
+	if output == "-" {
+		dest = "stdout"
+	}
+	attrs := []any{slog.Group("entities", ents...), "records", written, "output", dest,
+		"requests", sum.Requests, "elapsed_s", math.Round(sum.Elapsed.Seconds()*1000) / 1000}
+	if sum.DeletedFile != "" {
+		attrs = append(attrs, "deleted_file", sum.DeletedFile)
+	}
+	log.Info("export summary", attrs...)
+}
+
 // progressLog reports records as they arrive: an updating line on a
 // terminal, else a timestamped log line every few seconds (cron mail and
-// journald stay readable).
+// journald stay readable); with log set, a JSON record every few seconds
+// even on a terminal.
 type progressLog struct {
 	mu       sync.Mutex
 	w        io.Writer
+	log      *slog.Logger
+	start    time.Time
 	tty      bool
 	now      func() time.Time
 	last     time.Time
@@ -252,9 +296,10 @@ type progressLog struct {
 
 const progressEvery = 5 * time.Second
 
-func newProgressLog(w io.Writer, now func() time.Time) *progressLog {
-	p := &progressLog{w: w, now: now, last: now()}
-	if f, ok := w.(*os.File); ok {
+func newProgressLog(w io.Writer, now func() time.Time, log *slog.Logger) *progressLog {
+	p := &progressLog{w: w, now: now, last: now(), log: log}
+	p.start = p.last
+	if f, ok := w.(*os.File); ok && log == nil {
 		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
 			p.tty = true
 		}
@@ -272,6 +317,15 @@ func (p *progressLog) update(entity string, n int) {
 			fmt.Fprintf(p.w, "\rexporting %s: %d records ", entity, n)
 			p.last, p.shownAny = now, true
 		}
+		return
+	}
+	if now.Sub(p.last) >= progressEvery && p.log != nil {
+		rate := 0.0
+		if el := now.Sub(p.start).Seconds(); el > 0 {
+			rate = math.Round(float64(n)/el*10) / 10
+		}
+		p.log.Info("progress", "entity", entity, "records", n, "records_per_s", rate)
+		p.last = now
 		return
 	}
 	if now.Sub(p.last) >= progressEvery {

@@ -145,7 +145,7 @@ func TestExportCommandInterrupted(t *testing.T) {
 func TestExportProgressLogLines(t *testing.T) {
 	now := time.Date(2026, 11, 27, 2, 15, 0, 0, time.UTC)
 	var buf strings.Builder
-	p := newProgressLog(&buf, func() time.Time { return now })
+	p := newProgressLog(&buf, func() time.Time { return now }, nil)
 	steps := []struct {
 		advance time.Duration
 		n       int

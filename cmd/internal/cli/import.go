@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -54,6 +55,12 @@ Rejected rows are written to an errors file (default <input>.errors.<ext>) with
 the input's columns plus _file, _sheet, _row, _field and _reason; fix them there
 and import that file with the same mapping.
 
+Progress shows rows/s, writes done and the ETA: a redrawn line on a terminal,
+a log line every few seconds otherwise. With --log-format json (or
+CAPSULE_ETL_LOG_FORMAT=json) the plan, progress and summary are one JSON object
+per stderr line (time, level, msg, and counts such as rows, rows_per_s,
+writes_done, writes_total, requests_left, eta_s, entities), never redrawn.
+
 Exit status: 0 every row accounted for, 1 fatal error or writes left to check
 (run again), 2 invalid usage, mapping or input, 3 finished with rejected rows,
 130 interrupted (run the same command again to resume).`,
@@ -67,7 +74,11 @@ Exit status: 0 every row accounted for, 1 fatal error or writes left to check
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runImport(cmd.Context(), o, args, os.Args[1:], streams)
+			log, err := commandLogger(cmd, streams.ErrOut)
+			if err != nil {
+				return err
+			}
+			return runImport(cmd.Context(), o, args, os.Args[1:], streams, log)
 		},
 	}
 	f := cmd.Flags()
@@ -90,7 +101,9 @@ Exit status: 0 every row accounted for, 1 fatal error or writes left to check
 	return cmd
 }
 
-func runImport(ctx context.Context, o *importOptions, inputs, args []string, streams *IO) error {
+// runImport runs an import; with log set (--log-format json) progress,
+// notices and summaries are JSON records on it instead of text.
+func runImport(ctx context.Context, o *importOptions, inputs, args []string, streams *IO, log *slog.Logger) error {
 	if o.Reserve < 0 || o.Reserve >= 100 {
 		return usageError(fmt.Errorf("--reserve %v: give a percentage from 0 to 99", o.Reserve))
 	}
@@ -98,7 +111,7 @@ func runImport(ctx context.Context, o *importOptions, inputs, args []string, str
 		Inputs: inputs, Source: o.Source, DryRun: o.DryRun || o.Offline, Offline: o.Offline,
 		ErrorsPath: o.Errors, JournalPath: o.Journal, MaxErrors: o.MaxErrors, Abandon: o.Abandon,
 		Reserve: o.Reserve, Workers: o.Workers, Args: args, CreateFields: o.CreateFields,
-		Progress: streams.ErrOut, Terminal: isTerminal(streams.ErrOut),
+		Progress: streams.ErrOut, Terminal: isTerminal(streams.ErrOut), Log: log,
 	}
 	if o.Mapping != "" {
 		src, err := os.ReadFile(o.Mapping)
@@ -135,7 +148,10 @@ func runImport(ctx context.Context, o *importOptions, inputs, args []string, str
 		cfg.Plan = w
 	}
 	res, err := pipeline.Import(ctx, cfg)
-	if res != nil {
+	switch {
+	case res != nil && log != nil:
+		pipeline.LogSummary(log, res)
+	case res != nil:
 		pipeline.WriteSummary(streams.ErrOut, res)
 	}
 	var ie *pipeline.InputError
@@ -148,7 +164,12 @@ func runImport(ctx context.Context, o *importOptions, inputs, args []string, str
 	case errors.As(err, &ue):
 		return usageError(err)
 	case errors.Is(err, context.Canceled):
-		fmt.Fprintln(streams.ErrOut, "capsule-etl: interrupted; the journal is saved: run the same command again to resume")
+		const msg = "interrupted; the journal is saved: run the same command again to resume"
+		if log != nil {
+			log.Warn(msg)
+		} else {
+			fmt.Fprintln(streams.ErrOut, "capsule-etl: "+msg)
+		}
 		return withCode(ExitInterrupted, nil)
 	default:
 		return err

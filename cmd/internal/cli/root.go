@@ -33,7 +33,8 @@ func Main(args []string, in io.Reader, out, errOut io.Writer) int {
 
 // Run is Main with an explicit context; tests call it directly.
 func Run(ctx context.Context, args []string, streams *IO) int {
-	root := newRootCmd(streams)
+	lf := &logFormat{}
+	root := newRootCmdLog(streams, lf)
 	argsAreUsage(root)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
@@ -41,13 +42,24 @@ func Run(ctx context.Context, args []string, streams *IO) int {
 	if err != nil {
 		var ee *ExitError
 		if !errors.As(err, &ee) || ee.Err != nil {
-			fmt.Fprintf(streams.ErrOut, "capsule-etl: %v\n", err)
+			// The environment counts even when the command failed before
+			// reading it (a flag or argument error).
+			_ = lf.resolve()
+			if l := lf.logger(streams.ErrOut); l != nil {
+				// Cron jobs parsing JSON see the failure too.
+				l.Error(err.Error(), "exit_code", code)
+			} else {
+				fmt.Fprintf(streams.ErrOut, "capsule-etl: %v\n", err)
+			}
 		}
 	}
 	return code
 }
 
-func newRootCmd(streams *IO) *cobra.Command {
+func newRootCmd(streams *IO) *cobra.Command { return newRootCmdLog(streams, &logFormat{}) }
+
+// newRootCmdLog builds the command tree; lf receives --log-format.
+func newRootCmdLog(streams *IO, lf *logFormat) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "capsule-etl",
 		Short: "Move data in bulk between files and Capsule CRM",
@@ -78,6 +90,7 @@ token (Capsule: My Preferences > API Authentication Tokens), or set CAPSULE_TOKE
 		},
 		RunE: func(c *cobra.Command, _ []string) error { return c.Help() },
 	}
+	root.PersistentFlags().Var(lf, "log-format", "import and export progress and summary on stderr: text (default), or json for one JSON object per line (env "+envLogFormat+")")
 	root.SetIn(streams.In)
 	root.SetOut(streams.Out)
 	root.SetErr(streams.ErrOut)
