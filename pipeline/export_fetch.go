@@ -185,8 +185,12 @@ func collectEntries(ctx context.Context, x *exporter, f *fetched, seq iter.Seq2[
 			// window; edits of such old entries are not seen (documented).
 			break
 		}
+		// The cursor follows updatedAt (server time), never a later
+		// entryAt: a note dated ahead would move it into the future and the
+		// newest-first paging would then stop before every note written
+		// until that date.
 		t := e.UpdatedAt.Value().Time
-		if t.IsZero() || t.Before(at) {
+		if t.IsZero() {
 			t = at
 		}
 		if !f.win.keep(e.ID, t) {
