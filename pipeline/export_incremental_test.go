@@ -263,3 +263,35 @@ func TestIncrementalEntriesAfterFutureDatedNote(t *testing.T) {
 		t.Errorf("third run %v, want [%d] (the note written after the future-dated one)", got, today)
 	}
 }
+
+// A record deleted before the first incremental run was never exported:
+// the second run must not report it, however long ago the account last
+// changed (the deleted cursor starts at the first run, not at the newest
+// updatedAt).
+func TestIncrementalDoesNotReportDeletionsBeforeFirstRun(t *testing.T) {
+	clock := &manualClock{t: time.Now().UTC().Truncate(time.Second)}
+	a := startSandbox(t, sandbox.WithClock(clock.now))
+	sd := seedAccount(t, a.c)
+	ctx := context.Background()
+	dir := t.TempDir()
+	state := filepath.Join(dir, "state.json")
+	run := func(name string) *ExportSummary {
+		t.Helper()
+		sum, err := Export(ctx, a.c, ExportOptions{Entities: []string{layout.Parties}, Output: filepath.Join(dir, name+".csv"), StatePath: state, Now: clock.now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sum
+	}
+	clock.advance(24 * time.Hour) // a quiet day, then a deletion
+	if _, err := a.c.Parties.Delete(ctx, sd.people[4]); err != nil {
+		t.Fatal(err)
+	}
+	clock.advance(time.Hour)
+	run("first")
+	clock.advance(time.Minute)
+	sum := run("second")
+	if got := idsIn(t, sum.DeletedFile, "ID"); len(got) != 0 {
+		t.Errorf("second run reports deletions %v made before the first run (whose export never held them)", got)
+	}
+}
