@@ -30,9 +30,10 @@ func FuzzParse(f *testing.F) {
 	}
 	header := formats.NewHeader([]string{"A", "B", "Name", "Email"})
 	f.Fuzz(func(t *testing.T, src []byte) {
+		// YAML breaks lines at \n, \r\n and a lone \r (as editors do).
 		lines := 1
-		for _, c := range src {
-			if c == '\n' {
+		for i, c := range src {
+			if c == '\n' || c == '\r' && (i+1 == len(src) || src[i+1] != '\n') {
 				lines++
 			}
 		}

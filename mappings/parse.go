@@ -84,7 +84,8 @@ func (p *mparser) str(n *node, path string) string {
 	if !strings.Contains(n.str, "$") {
 		return n.str
 	}
-	return envRef.ReplaceAllStringFunc(n.str, func(m string) string {
+	refused := false
+	out := envRef.ReplaceAllStringFunc(n.str, func(m string) string {
 		if m == "$$" {
 			return "$"
 		}
@@ -97,8 +98,19 @@ func (p *mparser) str(n *node, path string) string {
 		if !ok {
 			p.c.errorf(n.pos, path, "set it in the environment, or write $$ for a literal dollar", "environment variable %s is not set", name)
 		}
+		// The name need not say "token" for the value to be one: refuse
+		// it here, and drop the whole value so no later message echoes it.
+		if looksLikeToken(strings.TrimSpace(v)) {
+			p.c.errorf(n.pos, path, "credentials are read from CAPSULE_TOKEN by the tool, never from the mapping", "${%s} holds a value that looks like an access token", name)
+			refused = true
+			return ""
+		}
 		return v
 	})
+	if refused {
+		return ""
+	}
+	return out
 }
 
 // raw reads a scalar without interpolation (expressions and templates).

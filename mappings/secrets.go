@@ -26,7 +26,27 @@ func looksLikeToken(s string) bool {
 		letters = letters || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z')
 		digits = digits || (r >= '0' && r <= '9')
 	}
-	return letters && digits
+	return letters && digits && !identifierLike(s)
+}
+
+// identifierWord is one part of a snake_case, kebab-case or dotted name: a
+// word, a number, or a short tag such as "v2".
+var identifierWord = regexp.MustCompile(`^([A-Za-z][a-z]*|[A-Z]+|[0-9]+|[A-Za-z0-9]{1,3})$`)
+
+// identifierLike tells long column names (secondary_billing_address_line_2)
+// from tokens: a random token's parts mix cases and digits, a name's parts
+// are words and numbers.
+func identifierLike(s string) bool {
+	parts := strings.FieldsFunc(s, func(r rune) bool { return r == '_' || r == '-' || r == '.' })
+	if len(parts) < 3 {
+		return false
+	}
+	for _, p := range parts {
+		if !identifierWord.MatchString(p) {
+			return false
+		}
+	}
+	return true
 }
 
 // checkSecrets refuses anything that looks like a credential: mappings are

@@ -34,6 +34,8 @@ import (
 // entries and tasks) and go to a companion file beside the output,
 // DeletedPath(Output): columns Entity, ID, Deleted At, one row per deleted
 // record, written (possibly with no rows) whenever deletions are reported.
+// The first incremental run reads the feed only to set its cursor: records
+// deleted before that run are never reported.
 // Without a cursor or Since the feed is read from the Unix epoch. With
 // Output "-" no companion is written; the summary still counts deletions.
 //

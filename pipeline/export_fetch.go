@@ -185,8 +185,12 @@ func collectEntries(ctx context.Context, x *exporter, f *fetched, seq iter.Seq2[
 			// window; edits of such old entries are not seen (documented).
 			break
 		}
+		// The cursor follows updatedAt (server time), never a later
+		// entryAt: a note dated ahead would move it into the future and the
+		// newest-first paging would then stop before every note written
+		// until that date.
 		t := e.UpdatedAt.Value().Time
-		if t.IsZero() || t.Before(at) {
+		if t.IsZero() {
 			t = at
 		}
 		if !f.win.keep(e.ID, t) {
@@ -206,18 +210,24 @@ func collectEntries(ctx context.Context, x *exporter, f *fetched, seq iter.Seq2[
 func (x *exporter) fetchDeleted(ctx context.Context, f *fetched, cur *ExportCursor) error {
 	f.delWin = newWindow(cur.DeletedAt, cur.RecentDeleted, x.opt.Since, x.opt.Overlap)
 	since := f.delWin.since
+	firstRun := false
 	if since.IsZero() {
 		if cur.UpdatedAt.IsZero() && x.opt.StatePath != "" {
 			// First incremental run: a full export has nothing to report
-			// as deleted. The deleted cursor starts at the newest change
-			// seen (server time), else at the start of the run.
+			// as deleted. The feed is still read from the newest change
+			// seen (server time, else the start of the run) less the
+			// overlap, and what it holds becomes the deleted cursor, so
+			// the next run does not report records deleted before this
+			// one, which its export never held.
+			firstRun = true
 			f.delWin.next = f.win.next
 			if f.delWin.next.IsZero() {
 				f.delWin.next = x.start.Add(-time.Second)
 			}
-			return nil
+			since = f.delWin.next.Add(-x.opt.Overlap)
+		} else {
+			since = time.Unix(0, 0).UTC()
 		}
-		since = time.Unix(0, 0).UTC()
 	}
 	f.delSince = since
 	var ids []capsule.DeletedRecord
@@ -263,6 +273,9 @@ func (x *exporter) fetchDeleted(ctx context.Context, f *fetched, cur *ExportCurs
 			continue
 		}
 		seen[d.ID] = true
+		if firstRun {
+			continue // remembered by delWin, not reported
+		}
 		f.deleted = append(f.deleted, DeletedRow{Entity: f.entity, ID: d.ID, DeletedAt: at})
 	}
 	return nil

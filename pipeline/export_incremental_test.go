@@ -217,3 +217,81 @@ func TestIncrementalEntriesAndTasks(t *testing.T) {
 		t.Errorf("%d entry pages read, want 1", n)
 	}
 }
+
+// A note dated ahead (entryAt settable, e.g. a planned call written up in
+// advance) must not push the entries cursor into the future: notes
+// written afterwards, dated today, would be cut off by the newest-first
+// paging until that date passed.
+func TestIncrementalEntriesAfterFutureDatedNote(t *testing.T) {
+	clock := &manualClock{t: time.Now().UTC().Truncate(time.Second)}
+	a := startSandbox(t, sandbox.WithClock(clock.now))
+	sd := seedAccount(t, a.c)
+	ctx := context.Background()
+	dir := t.TempDir()
+	state := filepath.Join(dir, "state.json")
+	run := func(name string) []int64 {
+		t.Helper()
+		out := filepath.Join(dir, name+".csv")
+		if _, err := Export(ctx, a.c, ExportOptions{Entities: []string{layout.Entries}, Output: out, StatePath: state, Now: clock.now}); err != nil {
+			t.Fatal(err)
+		}
+		return idsIn(t, out, "ID")
+	}
+	newNote := func(content string, at time.Time) int64 {
+		t.Helper()
+		e := &capsule.Entry{Type: s("note"), Content: s(content), Party: capsule.PartyID(sd.orgs[0])}
+		if !at.IsZero() {
+			e.EntryAt = capsule.Some(capsule.Timestamp{Time: at})
+		}
+		got, _, err := a.c.Entries.Create(ctx, e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got.ID
+	}
+	run("first")
+	clock.advance(10 * time.Minute)
+	ahead := newNote("planned", clock.now().Add(30*24*time.Hour))
+	clock.advance(time.Minute)
+	if got := run("second"); !slices.Equal(got, []int64{ahead}) {
+		t.Fatalf("second run %v, want [%d]", got, ahead)
+	}
+	clock.advance(10 * time.Minute)
+	today := newNote("written today", time.Time{})
+	clock.advance(time.Minute)
+	if got := run("third"); !slices.Equal(got, []int64{today}) {
+		t.Errorf("third run %v, want [%d] (the note written after the future-dated one)", got, today)
+	}
+}
+
+// A record deleted before the first incremental run was never exported:
+// the second run must not report it, however long ago the account last
+// changed (the deleted cursor starts at the first run, not at the newest
+// updatedAt).
+func TestIncrementalDoesNotReportDeletionsBeforeFirstRun(t *testing.T) {
+	clock := &manualClock{t: time.Now().UTC().Truncate(time.Second)}
+	a := startSandbox(t, sandbox.WithClock(clock.now))
+	sd := seedAccount(t, a.c)
+	ctx := context.Background()
+	dir := t.TempDir()
+	state := filepath.Join(dir, "state.json")
+	run := func(name string) *ExportSummary {
+		t.Helper()
+		sum, err := Export(ctx, a.c, ExportOptions{Entities: []string{layout.Parties}, Output: filepath.Join(dir, name+".csv"), StatePath: state, Now: clock.now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sum
+	}
+	clock.advance(24 * time.Hour) // a quiet day, then a deletion
+	if _, err := a.c.Parties.Delete(ctx, sd.people[4]); err != nil {
+		t.Fatal(err)
+	}
+	clock.advance(time.Hour)
+	run("first")
+	clock.advance(time.Minute)
+	sum := run("second")
+	if got := idsIn(t, sum.DeletedFile, "ID"); len(got) != 0 {
+		t.Errorf("second run reports deletions %v made before the first run (whose export never held them)", got)
+	}
+}
