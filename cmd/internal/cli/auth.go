@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -15,7 +14,6 @@ import (
 	"github.com/capsule-etl/capsule-etl/capsule"
 	"github.com/capsule-etl/capsule-etl/capsule/auth"
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 )
 
 const authLong = `Sign in to Capsule once; later commands use the stored credentials.
@@ -29,7 +27,7 @@ Service), which servers and cron jobs do not have.
 CAPSULE_TOKEN, when set, always wins over stored credentials, so one command
 can use another token without logging out.`
 
-func newAuthCmd(streams *IO) *cobra.Command {
+func newAuthCmd(streams *IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "auth",
 		Short: "Log in to Capsule, show the account in use, log out",
@@ -53,7 +51,7 @@ type authLoginOptions struct {
 	timeout      time.Duration
 }
 
-func newAuthLoginCmd(streams *IO) *cobra.Command {
+func newAuthLoginCmd(streams *IOStreams) *cobra.Command {
 	o := &authLoginOptions{}
 	cmd := &cobra.Command{
 		Use:   "login",
@@ -89,7 +87,7 @@ tokens are stored; expired access tokens are refreshed and saved again.
 	return cmd
 }
 
-func runAuthLogin(ctx context.Context, o *authLoginOptions, streams *IO) error {
+func runAuthLogin(ctx context.Context, o *authLoginOptions, streams *IOStreams) error {
 	switch {
 	case o.oauth && o.withToken:
 		return usageError(errors.New("--oauth and --with-token exclude each other"))
@@ -146,16 +144,16 @@ func runAuthLogin(ctx context.Context, o *authLoginOptions, streams *IO) error {
 
 // readToken reads a personal token: from stdin with --with-token, else by
 // a prompt without echo on a terminal.
-func readToken(withToken bool, streams *IO) (string, error) {
+func readToken(withToken bool, streams *IOStreams) (string, error) {
 	var tok string
-	if fd, ok := terminalFd(streams.In); ok && !withToken {
+	if streams.IsStdinTTY() && !withToken {
 		fmt.Fprint(streams.ErrOut, "Paste your Capsule personal access token (My Preferences > API Authentication Tokens): ")
-		b, err := term.ReadPassword(fd)
+		b, err := streams.ReadSecret()
 		fmt.Fprintln(streams.ErrOut)
 		if err != nil {
 			return "", withCode(ExitFatal, fmt.Errorf("reading the token: %w", err))
 		}
-		tok = string(b)
+		tok = b
 	} else {
 		if !withToken {
 			return "", usageError(errors.New("standard input is not a terminal: pass --with-token and pipe the token in, or use --oauth"))
@@ -171,15 +169,6 @@ func readToken(withToken bool, streams *IO) (string, error) {
 		return "", usageError(errors.New("no token given: paste a personal access token from Capsule > My Preferences > API Authentication Tokens"))
 	}
 	return tok, nil
-}
-
-// terminalFd reports whether r is a terminal and its descriptor.
-func terminalFd(r io.Reader) (int, bool) {
-	f, ok := r.(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) {
-		return 0, false
-	}
-	return int(f.Fd()), true
 }
 
 type identity struct {
@@ -230,7 +219,7 @@ func orDash(s string) string {
 
 type authStatusOptions struct{ account accountOptions }
 
-func newAuthStatusCmd(streams *IO) *cobra.Command {
+func newAuthStatusCmd(streams *IOStreams) *cobra.Command {
 	o := &authStatusOptions{}
 	cmd := &cobra.Command{
 		Use:   "status",
@@ -249,7 +238,7 @@ Exit status: 0 when a working token is found, 1 otherwise.`,
 	return cmd
 }
 
-func runAuthStatus(ctx context.Context, o *authStatusOptions, streams *IO) error {
+func runAuthStatus(ctx context.Context, o *authStatusOptions, streams *IOStreams) error {
 	base := o.account.resolvedBaseURL()
 	cred, origin, ok, err := o.account.credential()
 	if err != nil {
@@ -285,7 +274,7 @@ func runAuthStatus(ctx context.Context, o *authStatusOptions, streams *IO) error
 
 type authLogoutOptions struct{ account accountOptions }
 
-func newAuthLogoutCmd(streams *IO) *cobra.Command {
+func newAuthLogoutCmd(streams *IOStreams) *cobra.Command {
 	o := &authLogoutOptions{}
 	cmd := &cobra.Command{
 		Use:   "logout",
@@ -305,7 +294,7 @@ Exit status: 0 when credentials were removed, 1 when there were none.`,
 	return cmd
 }
 
-func runAuthLogout(ctx context.Context, o *authLogoutOptions, streams *IO) error {
+func runAuthLogout(ctx context.Context, o *authLogoutOptions, streams *IOStreams) error {
 	base := o.account.resolvedBaseURL()
 	st, err := o.account.store()
 	if err != nil {

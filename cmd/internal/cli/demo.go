@@ -28,7 +28,7 @@ type demoOptions struct {
 	Keep bool   // keep the sandbox serving after the demo, until Ctrl+C
 }
 
-func newDemoCmd(streams *IO) *cobra.Command {
+func newDemoCmd(streams *IOStreams) *cobra.Command {
 	opts := &demoOptions{}
 	cmd := &cobra.Command{
 		Use:   "demo [--out DIR] [--keep]",
@@ -64,7 +64,7 @@ type demo struct {
 	srv     *sandbox.Running
 }
 
-func runDemo(ctx context.Context, opts *demoOptions, streams *IO) error {
+func runDemo(ctx context.Context, opts *demoOptions, streams *IOStreams) error {
 	start := time.Now()
 	dir := filepath.Clean(opts.Out)
 	if err := prepareDemoDir(dir); err != nil {
@@ -128,7 +128,7 @@ func runDemo(ctx context.Context, opts *demoOptions, streams *IO) error {
 func (d *demo) run(want int, show func(string) bool, args ...string) (string, error) {
 	fmt.Fprintf(d.out, "\n$ capsule-etl %s\n", strings.Join(quoteArgs(args), " "))
 	var out, errOut bytes.Buffer
-	code := Run(d.ctx, args, &IO{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
+	code := Run(d.ctx, args, &IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
 	text := out.String() + errOut.String()
 	for _, line := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
 		if line != "" && (show == nil || show(line)) {

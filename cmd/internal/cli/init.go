@@ -24,7 +24,7 @@ type initOptions struct {
 	Delimiter string
 }
 
-func newInitCmd(streams *IO) *cobra.Command {
+func newInitCmd(streams *IOStreams) *cobra.Command {
 	opts := &initOptions{}
 	cmd := &cobra.Command{
 		Use:   "init INPUT [--entity person|organisation|opportunity|project|note|task] [--output FILE]",
@@ -67,7 +67,7 @@ the same way.`,
 	return cmd
 }
 
-func runInit(opts *initOptions, streams *IO) error {
+func runInit(opts *initOptions, streams *IOStreams) error {
 	if opts.HeaderRow < 0 {
 		return usageError(fmt.Errorf("--header-row must be 1 or more (the spreadsheet row of the column names), got %d", opts.HeaderRow))
 	}

@@ -38,7 +38,7 @@ type previewOptions struct {
 	Delimiter string
 }
 
-func newPreviewCmd(streams *IO) *cobra.Command {
+func newPreviewCmd(streams *IOStreams) *cobra.Command {
 	opts := previewOptions{Rows: defaultPreviewRows}
 	cmd := &cobra.Command{
 		Use:   "preview FILE",
@@ -90,7 +90,7 @@ type previewResult struct {
 	values    [][]formats.Value
 }
 
-func runPreview(ctx context.Context, opts previewOptions, streams *IO) error {
+func runPreview(ctx context.Context, opts previewOptions, streams *IOStreams) error {
 	if opts.Rows < 0 {
 		return usageError(errors.New("--rows must be 0 or more"))
 	}

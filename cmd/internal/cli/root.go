@@ -17,24 +17,17 @@ import (
 // Version is set at build time with -ldflags "-X .../cli.Version=...".
 var Version = "dev"
 
-// IO bundles the streams a command writes to, so tests can capture them.
-type IO struct {
-	In     io.Reader
-	Out    io.Writer
-	ErrOut io.Writer
-}
-
 // Main runs the command line and returns the process exit code.
 func Main(args []string, in io.Reader, out, errOut io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return Run(ctx, args, &IO{In: in, Out: out, ErrOut: errOut})
+	return Run(ctx, args, &IOStreams{In: in, Out: out, ErrOut: errOut})
 }
 
 // Run is Main with an explicit context; tests call it directly.
-func Run(ctx context.Context, args []string, streams *IO) int {
+func Run(ctx context.Context, args []string, streams *IOStreams) int {
 	lf := &logFormat{}
-	root := newRootCmdLog(streams, lf)
+	root := newRootCmdLog(streams, lf, args)
 	argsAreUsage(root)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
@@ -56,10 +49,11 @@ func Run(ctx context.Context, args []string, streams *IO) int {
 	return code
 }
 
-func newRootCmd(streams *IO) *cobra.Command { return newRootCmdLog(streams, &logFormat{}) }
+func newRootCmd(streams *IOStreams) *cobra.Command { return newRootCmdLog(streams, &logFormat{}, nil) }
 
-// newRootCmdLog builds the command tree; lf receives --log-format.
-func newRootCmdLog(streams *IO, lf *logFormat) *cobra.Command {
+// newRootCmdLog builds the command tree; lf receives --log-format and
+// commandLine is the command line as given (recorded by import).
+func newRootCmdLog(streams *IOStreams, lf *logFormat, commandLine []string) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "capsule-etl",
 		Short: "Move data in bulk between files and Capsule CRM",
@@ -103,17 +97,17 @@ token (Capsule: My Preferences > API Authentication Tokens), or set CAPSULE_TOKE
 		newInitCmd(streams),
 		newAPICmd(streams),
 		newSandboxCmd(streams),
-		newImportCmd(streams),
+		newImportCmd(streams, commandLine, nil),
 		newPreviewCmd(streams),
 		newAuthCmd(streams),
 		newRunsCmd(streams),
-		newExportCmd(streams),
+		newExportCmd(streams, nil),
 		newDemoCmd(streams),
 	)
 	return root
 }
 
-func newVersionCmd(streams *IO) *cobra.Command {
+func newVersionCmd(streams *IOStreams) *cobra.Command {
 	return &cobra.Command{
 		Use:     "version",
 		Short:   "Print the version",

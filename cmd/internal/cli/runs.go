@@ -27,7 +27,7 @@ type runsOptions struct {
 	dir     string // where to look for a journal; "" = current directory
 }
 
-func newRunsCmd(streams *IO) *cobra.Command {
+func newRunsCmd(streams *IOStreams) *cobra.Command {
 	o := &runsOptions{}
 	cmd := &cobra.Command{
 		Use:   "runs",
@@ -124,7 +124,7 @@ type runsListOptions struct {
 	json bool
 }
 
-func newRunsListCmd(parent *runsOptions, streams *IO) *cobra.Command {
+func newRunsListCmd(parent *runsOptions, streams *IOStreams) *cobra.Command {
 	o := &runsListOptions{runsOptions: parent}
 	cmd := &cobra.Command{
 		Use:   "list",
@@ -161,7 +161,7 @@ func lineOf(ri journal.RunInfo, s journal.Summary) runLine {
 	return l
 }
 
-func runRunsList(ctx context.Context, o *runsListOptions, streams *IO) error {
+func runRunsList(ctx context.Context, o *runsListOptions, streams *IOStreams) error {
 	j, err := o.openJournal(ctx, true)
 	if err != nil {
 		return err
@@ -207,7 +207,7 @@ type runsShowOptions struct {
 	json bool
 }
 
-func newRunsShowCmd(parent *runsOptions, streams *IO) *cobra.Command {
+func newRunsShowCmd(parent *runsOptions, streams *IOStreams) *cobra.Command {
 	o := &runsShowOptions{runsOptions: parent}
 	cmd := &cobra.Command{
 		Use:   "show ID",
@@ -252,7 +252,7 @@ type runDetail struct {
 	Failed      []failedRow `json:"failed"`
 }
 
-func runRunsShow(ctx context.Context, o *runsShowOptions, id int64, streams *IO) error {
+func runRunsShow(ctx context.Context, o *runsShowOptions, id int64, streams *IOStreams) error {
 	j, err := o.openJournal(ctx, true)
 	if err != nil {
 		return err

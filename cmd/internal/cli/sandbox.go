@@ -23,7 +23,7 @@ type sandboxOptions struct {
 	dropRate      float64
 }
 
-func newSandboxCmd(streams *IO) *cobra.Command {
+func newSandboxCmd(streams *IOStreams) *cobra.Command {
 	o := &sandboxOptions{}
 	cmd := &cobra.Command{
 		Use:   "sandbox",
@@ -67,7 +67,7 @@ func parseRateLimit(s string) (int, time.Duration, error) {
 	return count, per, nil
 }
 
-func runSandbox(cmd *cobra.Command, streams *IO, o *sandboxOptions) error {
+func runSandbox(cmd *cobra.Command, streams *IOStreams, o *sandboxOptions) error {
 	n, per, err := parseRateLimit(o.rateLimit)
 	if err != nil {
 		return usageError(err)
