@@ -25,7 +25,8 @@ type apiOptions struct {
 	path     string
 }
 
-func newAPICmd(streams *IOStreams) *cobra.Command {
+// runF, when set, runs instead of the command with the parsed options (tests).
+func newAPICmd(streams *IOStreams, runF func(context.Context, *apiOptions) error) *cobra.Command {
 	o := &apiOptions{}
 	cmd := &cobra.Command{
 		Use:   "api PATH",
@@ -56,6 +57,9 @@ Exit status: 0 on 2xx; 1 with Capsule's message and field errors otherwise;
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.path = args[0]
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
 			return runAPI(cmd.Context(), o, streams)
 		},
 	}

@@ -38,7 +38,7 @@ func newAuthCmd(streams *IOStreams) *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error { return c.Help() },
 	}
-	cmd.AddCommand(newAuthLoginCmd(streams), newAuthStatusCmd(streams), newAuthLogoutCmd(streams))
+	cmd.AddCommand(newAuthLoginCmd(streams, nil), newAuthStatusCmd(streams, nil), newAuthLogoutCmd(streams, nil))
 	return cmd
 }
 
@@ -51,7 +51,8 @@ type authLoginOptions struct {
 	timeout      time.Duration
 }
 
-func newAuthLoginCmd(streams *IOStreams) *cobra.Command {
+// runF, when set, runs instead of the command with the parsed options (tests).
+func newAuthLoginCmd(streams *IOStreams, runF func(context.Context, *authLoginOptions) error) *cobra.Command {
 	o := &authLoginOptions{}
 	cmd := &cobra.Command{
 		Use:   "login",
@@ -75,7 +76,12 @@ tokens are stored; expired access tokens are refreshed and saved again.
   capsule-etl auth login --oauth --client-id YOUR_APP_ID
   capsule-etl auth login --base-url http://127.0.0.1:8080/api/v2 --with-token <<< sandbox-token`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runAuthLogin(cmd.Context(), o, streams) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
+			return runAuthLogin(cmd.Context(), o, streams)
+		},
 	}
 	f := cmd.Flags()
 	f.BoolVar(&o.withToken, "with-token", false, "read the personal access token from standard input")
@@ -219,7 +225,8 @@ func orDash(s string) string {
 
 type authStatusOptions struct{ account accountOptions }
 
-func newAuthStatusCmd(streams *IOStreams) *cobra.Command {
+// runF, when set, runs instead of the command with the parsed options (tests).
+func newAuthStatusCmd(streams *IOStreams, runF func(context.Context, *authStatusOptions) error) *cobra.Command {
 	o := &authStatusOptions{}
 	cmd := &cobra.Command{
 		Use:   "status",
@@ -232,7 +239,12 @@ Exit status: 0 when a working token is found, 1 otherwise.`,
 		Example: `  capsule-etl auth status
   CAPSULE_BASE_URL=http://127.0.0.1:8080/api/v2 CAPSULE_TOKEN=sandbox-token capsule-etl auth status`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runAuthStatus(cmd.Context(), o, streams) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
+			return runAuthStatus(cmd.Context(), o, streams)
+		},
 	}
 	addAccountFlags(cmd, &o.account)
 	return cmd
@@ -274,7 +286,8 @@ func runAuthStatus(ctx context.Context, o *authStatusOptions, streams *IOStreams
 
 type authLogoutOptions struct{ account accountOptions }
 
-func newAuthLogoutCmd(streams *IOStreams) *cobra.Command {
+// runF, when set, runs instead of the command with the parsed options (tests).
+func newAuthLogoutCmd(streams *IOStreams, runF func(context.Context, *authLogoutOptions) error) *cobra.Command {
 	o := &authLogoutOptions{}
 	cmd := &cobra.Command{
 		Use:   "logout",
@@ -288,7 +301,12 @@ Exit status: 0 when credentials were removed, 1 when there were none.`,
 		Example: `  capsule-etl auth logout
   capsule-etl auth logout --base-url https://api.capsulecrm.com/api/v2`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runAuthLogout(cmd.Context(), o, streams) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
+			return runAuthLogout(cmd.Context(), o, streams)
+		},
 	}
 	addAccountFlags(cmd, &o.account)
 	return cmd

@@ -93,16 +93,16 @@ token (Capsule: My Preferences > API Authentication Tokens), or set CAPSULE_TOKE
 	})
 	root.AddCommand(
 		newVersionCmd(streams),
-		newValidateCmd(streams),
-		newInitCmd(streams),
-		newAPICmd(streams),
-		newSandboxCmd(streams),
+		newValidateCmd(streams, nil),
+		newInitCmd(streams, nil),
+		newAPICmd(streams, nil),
+		newSandboxCmd(streams, nil),
 		newImportCmd(streams, commandLine, nil),
-		newPreviewCmd(streams),
+		newPreviewCmd(streams, nil),
 		newAuthCmd(streams),
 		newRunsCmd(streams),
 		newExportCmd(streams, nil),
-		newDemoCmd(streams),
+		newDemoCmd(streams, nil),
 	)
 	return root
 }

@@ -20,10 +20,12 @@ type runsRollbackOptions struct {
 	account accountOptions
 	dryRun  bool
 	yes     bool
+	id      int64 // the run to roll back
 	args    []string
 }
 
-func newRunsRollbackCmd(parent *runsOptions, streams *IOStreams) *cobra.Command {
+// runF, when set, runs instead of the command with the parsed options (tests).
+func newRunsRollbackCmd(parent *runsOptions, streams *IOStreams, runF func(context.Context, *runsRollbackOptions) error) *cobra.Command {
 	o := &runsRollbackOptions{runsOptions: parent}
 	cmd := &cobra.Command{
 		Use:   "rollback ID",
@@ -59,7 +61,10 @@ unfinished; 2 usage, unknown run, or a token of another account than the run's;
 			if err != nil {
 				return err
 			}
-			o.args = append([]string{"runs", "rollback"}, args...)
+			o.id, o.args = id, append([]string{"runs", "rollback"}, args...)
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
 			return runRunsRollback(cmd.Context(), o, id, streams)
 		},
 	}

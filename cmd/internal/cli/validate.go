@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -21,7 +22,8 @@ type validateOptions struct {
 	Rows    int // rows of the input evaluated for a preview of row errors
 }
 
-func newValidateCmd(streams *IOStreams) *cobra.Command {
+// runF, when set, runs instead of the command with the parsed options (tests).
+func newValidateCmd(streams *IOStreams, runF func(context.Context, *validateOptions) error) *cobra.Command {
 	opts := &validateOptions{}
 	cmd := &cobra.Command{
 		Use:   "validate --mapping FILE [INPUT]",
@@ -49,6 +51,9 @@ Exit status: 0 when the mapping is valid (warnings are printed but do not fail),
 				} else {
 					return usageError(fmt.Errorf("one INPUT file at most (got %q and %q); the mapping goes after --mapping", opts.Input, a))
 				}
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
 			return runValidate(opts, streams)
 		},
