@@ -72,6 +72,9 @@ otherwise. With --log-format json (or CAPSULE_ETL_LOG_FORMAT=json) progress and
 the summary are one JSON object per stderr line (time, level, msg, and counts
 such as records, records_per_s, entities, requests), for log collectors.
 
+Reads are paced to the account's request budget, leaving --reserve percent of
+it to other integrations of the same user.
+
 The output is written under a temporary name and renamed when complete, so it
 never appears half-written (a kill -9 during the final write can leave a hidden
 .NAME.tmp-* file beside it, safe to delete). Exit status: 0 done, 1 failed, 2 invalid usage (or the
