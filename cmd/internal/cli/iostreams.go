@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"io"
-	"os"
 	"strings"
 
 	"golang.org/x/term"
@@ -22,11 +21,6 @@ type IOStreams struct {
 
 	// Declared terminal state (tests); nil asks the stream itself.
 	stdinTTY, stdoutTTY, stderrTTY *bool
-}
-
-// SystemIOStreams are the process's own streams.
-func SystemIOStreams() *IOStreams {
-	return &IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}
 }
 
 // NewTestIOStreams returns streams over buffers: stdin holds in, and the

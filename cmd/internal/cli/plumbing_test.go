@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/capsule-etl/capsule-etl/capsule"
 	"github.com/capsule-etl/capsule-etl/capsule/sandbox"
@@ -175,5 +176,20 @@ func TestAuthLoginPromptsOnATerminal(t *testing.T) {
 	}
 	if b, err := os.ReadFile(credFile); err != nil || !strings.Contains(string(b), sandbox.DefaultToken) {
 		t.Errorf("credentials not stored: %v", err)
+	}
+}
+
+// On a terminal the export progress is one redrawn line, cleared at the end.
+func TestExportProgressRedrawsOnATerminal(t *testing.T) {
+	now := time.Date(2026, 11, 27, 2, 15, 0, 0, time.UTC)
+	var buf strings.Builder
+	p := newProgressLog(&buf, true, func() time.Time { return now }, nil)
+	now = now.Add(time.Second)
+	p.update("parties", 100)
+	now = now.Add(time.Second)
+	p.update("parties", 200)
+	p.finish()
+	if want := "\rexporting parties: 100 records \rexporting parties: 200 records \r\033[K"; buf.String() != want {
+		t.Errorf("terminal output %q, want %q", buf.String(), want)
 	}
 }
