@@ -1,5 +1,10 @@
 // Package cli holds the capsule-etl commands: one file per command, each with
-// an options struct, a newXxxCmd constructor and a runXxx function.
+// an options struct holding its flags and arguments, a newXxxCmd constructor
+// taking the IOStreams and a runF seam (tests get the parsed options instead
+// of a run), and a runXxx function. IOStreams is the only place that tells
+// whether a stream is a terminal; exitCodes (exit.go) is the only table from
+// errors to exit codes; Run hands the command line it was given to the
+// commands that record it (import), never os.Args.
 package cli
 
 import (
