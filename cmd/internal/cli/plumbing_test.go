@@ -193,3 +193,19 @@ func TestExportProgressRedrawsOnATerminal(t *testing.T) {
 		t.Errorf("terminal output %q, want %q", buf.String(), want)
 	}
 }
+
+// The plan summary's estimate is the pacer's: the --reserve given, offline
+// (no budget seen: Capsule's 4,000 an hour) and against the account.
+func TestPlanEstimateUsesTheReserve(t *testing.T) {
+	_, url := startSandbox(t)
+	t.Setenv(envToken, sandbox.DefaultToken)
+	_, mapping, input := importFixture(t, importRows(3))
+	code, _, errOut := runImportCLI(t, "import", "--offline", "--reserve", "20", "--mapping", mapping, input)
+	if code != ExitOK || !strings.Contains(errOut, "3200 usable per hour (20% kept in reserve)") {
+		t.Fatalf("offline: exit %d\n%s", code, errOut)
+	}
+	code, _, errOut = runImportCLI(t, "import", "--dry-run", "--reserve", "20", "--base-url", url, "--mapping", mapping, input)
+	if code != ExitOK || !strings.Contains(errOut, "20% kept in reserve)") || !strings.Contains(errOut, "no waiting: ") {
+		t.Fatalf("dry run: exit %d\n%s", code, errOut)
+	}
+}
