@@ -89,13 +89,6 @@ func (a *api) write(ctx context.Context, method, path string, body []byte, wrapp
 	return id, nil
 }
 
-func budgetOf(a *api) capsule.Rate {
-	if a == nil {
-		return capsule.Rate{}
-	}
-	return a.c.Pacer().Budget()
-}
-
 // createField creates a custom field definition of collection.
 func (a *api) createField(ctx context.Context, coll, name, typ string) error {
 	body := mustJSON(map[string]any{"definition": map[string]any{"name": name, "type": typ}})

@@ -46,7 +46,7 @@ type Config struct {
 	// server may still be storing a request whose answer the client gave
 	// up on; looking too early would find nothing and send it again.
 	SettleDelay time.Duration
-	Reserve     float64  // percent of the hourly budget left unused (for the summary estimate)
+	Reserve     float64  // percent of the hourly budget left unused, for an offline plan's estimate (with Client, its pacer's reserve counts)
 	Args        []string // the command line, for `runs show` (secrets redacted by the journal)
 
 	Progress io.Writer // progress and log lines (stderr), nil for none

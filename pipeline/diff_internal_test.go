@@ -129,7 +129,14 @@ func TestEstimate(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := estimate(tc.n, tc.budget, 10, now); !strings.Contains(got, tc.want) {
+			p, err := capsule.NewPacer(capsule.NewSimClock(now), 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.budget.Known() {
+				p.Observe(tc.budget)
+			}
+			if got := estimate(tc.n, p); !strings.Contains(got, tc.want) {
 				t.Fatalf("got %q, want it to contain %q", got, tc.want)
 			}
 		})

@@ -215,12 +215,16 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 			return nil, err
 		}
 	}
-	switch {
-	case cfg.Log != nil:
-		logPlanSummary(cfg.Log, ops, budgetOf(a), cfg.Reserve, cfg.Now())
-	case cfg.PlanSummary != nil:
-		var b = budgetOf(a)
-		writePlanSummary(cfg.PlanSummary, ops, b, cfg.Reserve, cfg.Now())
+	if cfg.Log != nil || cfg.PlanSummary != nil {
+		pacer, err := planPacer(a, cfg.Reserve)
+		if err != nil {
+			return nil, err
+		}
+		if cfg.Log != nil {
+			logPlanSummary(cfg.Log, ops, pacer)
+		} else {
+			writePlanSummary(cfg.PlanSummary, ops, pacer)
+		}
 	}
 	var werr error
 	if cfg.MaxErrors > 0 && !cfg.DryRun {

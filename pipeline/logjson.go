@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"math"
-	"time"
 
 	"github.com/capsule-etl/capsule-etl/capsule"
 )
@@ -45,7 +44,7 @@ func countsAttrs(c Counts) []any {
 }
 
 // logPlanSummary is writePlanSummary as one record ("plan").
-func logPlanSummary(l *slog.Logger, ops []*planOp, budget capsule.Rate, reserve float64, now time.Time) {
+func logPlanSummary(l *slog.Logger, ops []*planOp, pacer *capsule.Pacer) {
 	by, labels, writes := planCounts(ops)
 	ents := make([]any, 0, len(labels))
 	for _, lb := range labels {
@@ -54,7 +53,7 @@ func logPlanSummary(l *slog.Logger, ops []*planOp, budget capsule.Rate, reserve 
 			"unchanged", c["unchanged"], "skip", c["skip"], "reject", c["reject"]))
 	}
 	l.Info("plan", slog.Group("entities", ents...), "writes_needed", writes,
-		"estimate", estimate(writes, budget, reserve, now))
+		"estimate", estimate(writes, pacer))
 }
 
 func round1(f float64) float64 { return math.Round(f*10) / 10 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"sort"
 	"strconv"
 	"time"
@@ -111,7 +110,7 @@ func writePlanStream(w io.Writer, in <-chan []*planOp) error {
 
 // writePlanSummary prints counts per entity and action, the requests the
 // writes need and how long they take at the account's pace.
-func writePlanSummary(w io.Writer, ops []*planOp, budget capsule.Rate, reserve float64, now time.Time) {
+func writePlanSummary(w io.Writer, ops []*planOp, pacer *capsule.Pacer) {
 	by, labels, writes := planCounts(ops)
 	fmt.Fprintln(w, "plan:")
 	for _, l := range labels {
@@ -120,7 +119,7 @@ func writePlanSummary(w io.Writer, ops []*planOp, budget capsule.Rate, reserve f
 			c["create"], c["update"], c["unchanged"], c["skip"], c["reject"])
 	}
 	fmt.Fprintf(w, "  requests needed: %d writes\n", writes)
-	fmt.Fprintf(w, "  estimated time: %s\n", estimate(writes, budget, reserve, now))
+	fmt.Fprintf(w, "  estimated time: %s\n", estimate(writes, pacer))
 }
 
 // planCounts counts the plan's ops per entity label and action, the labels
@@ -143,43 +142,32 @@ func planCounts(ops []*planOp) (by map[string]map[string]int, labels []string, w
 	return by, labels, writes
 }
 
-// estimate says how long n writes take at 4,000 requests/hour less the
-// reserve, starting from the current budget when known.
-func estimate(n int, b capsule.Rate, reserve float64, now time.Time) string {
+// planPacer is the pacer whose answers the plan summary gives: the client's,
+// or for an offline plan one with reserve and no budget seen yet.
+func planPacer(a *api, reserve float64) (*capsule.Pacer, error) {
+	if a != nil {
+		return a.c.Pacer(), nil
+	}
+	return capsule.NewPacer(nil, reserve)
+}
+
+// estimate says how long n writes take, as the pacer answers it (the
+// usable budget per window and the resets to wait for).
+func estimate(n int, p *capsule.Pacer) string {
 	if n == 0 {
 		return "nothing to send"
 	}
-	limit := 4000
-	if b.Limit > 0 {
-		limit = b.Limit
-	}
-	usable := int(math.Floor(float64(limit) * (1 - reserve/100)))
-	if usable < 1 {
-		usable = 1
-	}
-	left := usable
-	if b.Known() {
-		left = b.Remaining - (limit - usable)
-		if left < 0 {
-			left = 0
+	e := p.Estimate(n)
+	if e.Fits {
+		if !e.Known {
+			return fmt.Sprintf("no waiting if the account's budget is unused: %d writes, %d usable per hour (%.0f%% kept in reserve)", n, e.Usable, e.Reserve)
 		}
+		return fmt.Sprintf("no waiting: %d writes fit the current budget (%d requests left in this window, %.0f%% kept in reserve)", n, e.Remaining, e.Reserve)
 	}
-	if n <= left {
-		if !b.Known() {
-			return fmt.Sprintf("no waiting if the account's budget is unused: %d writes, %d usable per hour (%.0f%% kept in reserve)", n, usable, reserve)
-		}
-		return fmt.Sprintf("no waiting: %d writes fit the current budget (%d requests left in this window, %.0f%% kept in reserve)", n, b.Remaining, reserve)
-	}
-	rest := n - left
-	windows := (rest + usable - 1) / usable
-	wait := time.Duration(windows) * time.Hour
-	if b.Known() && b.Reset.After(now) {
-		wait = b.Reset.Sub(now) + time.Duration(windows-1)*time.Hour
-	}
-	when := "about " + wait.Round(time.Minute).String()
-	if wait < time.Minute {
+	when := "about " + e.Wait.Round(time.Minute).String()
+	if e.Wait < time.Minute {
 		when = "under a minute"
 	}
 	return fmt.Sprintf("%s: %d writes at %d requests per window (%.0f%% reserved for other integrations), waiting for %d window resets",
-		when, n, usable, reserve, windows)
+		when, n, e.Usable, e.Reserve, e.Resets)
 }

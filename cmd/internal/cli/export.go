@@ -22,9 +22,13 @@ import (
 	"github.com/capsule-etl/capsule-etl/pipeline"
 )
 
-// exportOptions are the inputs of `capsule-etl export`.
+// exportOptions are the streams and flags of `capsule-etl export`.
 type exportOptions struct {
+	IO  *IOStreams
+	Log *slog.Logger // --log-format json: JSON records instead of text; nil for text
+
 	account        accountOptions
+	Reserve        float64
 	Mapping        string
 	Record         string
 	Entity         string
@@ -38,8 +42,10 @@ type exportOptions struct {
 	now            func() time.Time
 }
 
-func newExportCmd(streams *IO) *cobra.Command {
-	opts := &exportOptions{}
+// newExportCmd builds `export`; runF, when set, runs instead of runExport
+// with the parsed options (tests).
+func newExportCmd(streams *IOStreams, runF func(context.Context, *exportOptions) error) *cobra.Command {
+	opts := &exportOptions{IO: streams}
 	cmd := &cobra.Command{
 		Use:   "export --entity ENTITY --output FILE [flags]",
 		Short: "Export Capsule records to CSV, XLSX, Parquet or JSON Lines",
@@ -66,6 +72,9 @@ otherwise. With --log-format json (or CAPSULE_ETL_LOG_FORMAT=json) progress and
 the summary are one JSON object per stderr line (time, level, msg, and counts
 such as records, records_per_s, entities, requests), for log collectors.
 
+Reads are paced to the account's request budget, leaving --reserve percent of
+it to other integrations of the same user.
+
 The output is written under a temporary name and renamed when complete, so it
 never appears half-written (a kill -9 during the final write can leave a hidden
 .NAME.tmp-* file beside it, safe to delete). Exit status: 0 done, 1 failed, 2 invalid usage (or the
@@ -82,7 +91,14 @@ output exists: add --overwrite), 130 interrupted (nothing written, state unchang
 			if err != nil {
 				return err
 			}
-			return runExport(cmd.Context(), opts, streams, log)
+			opts.Log = log
+			if err := checkReserve(cmd, opts.Reserve); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runExport(cmd.Context(), opts)
 		},
 	}
 	f := cmd.Flags()
@@ -96,13 +112,15 @@ output exists: add --overwrite), 130 interrupted (nothing written, state unchang
 	f.DurationVar(&opts.Overlap, "overlap", pipeline.DefaultOverlap, "re-read window below the cursor for late or same-second changes (records are not repeated)")
 	f.BoolVar(&opts.IncludeDeleted, "include-deleted", false, "report deleted parties, opportunities and kases in <output>.deleted.<ext> (always on with --incremental)")
 	f.BoolVar(&opts.Overwrite, "overwrite", false, "replace existing output files")
+	addReserveFlag(cmd, &opts.Reserve)
 	addAccountFlags(cmd, &opts.account)
 	return cmd
 }
 
-// runExport runs an export; with log set (--log-format json) progress and
+// runExport runs an export; with o.Log set (--log-format json) progress and
 // the summary are JSON records on it instead of text.
-func runExport(ctx context.Context, o *exportOptions, streams *IO, log *slog.Logger) error {
+func runExport(ctx context.Context, o *exportOptions) error {
+	streams, log := o.IO, o.Log
 	if o.now == nil {
 		o.now = time.Now
 	}
@@ -111,21 +129,21 @@ func runExport(ctx context.Context, o *exportOptions, streams *IO, log *slog.Log
 		return usageError(fmt.Errorf("%w\nRun 'capsule-etl export --help' for usage", err))
 	}
 	rc := &pipeline.RequestCounter{}
-	c, err := o.account.newClient(capsule.WithHTTPClient(&http.Client{Transport: rc}))
+	c, err := o.account.newClient(capsule.WithHTTPClient(&http.Client{Transport: rc}), capsule.WithReserve(o.Reserve))
 	if err != nil {
 		return err
 	}
 	eo.Counter = rc
-	prog := newProgressLog(streams.ErrOut, o.now, log)
+	prog := newProgressLog(streams.ErrOut, streams.IsStderrTTY(), o.now, log)
 	eo.Progress = prog.update
 	sum, err := pipeline.Export(ctx, c, eo)
 	prog.finish()
 	var optErr *pipeline.OptionError
 	switch {
-	case errors.As(err, &optErr):
-		return usageError(fmt.Errorf("%w\nRun 'capsule-etl export --help' for usage", err))
-	case errors.Is(err, pipeline.ErrOutputExists):
-		return usageError(fmt.Errorf("%w: add --overwrite to replace it, or choose another --output", err))
+	case errors.As(err, &optErr): // ExitUsage (exitCodes)
+		return fmt.Errorf("%w\nRun 'capsule-etl export --help' for usage", err)
+	case errors.Is(err, pipeline.ErrOutputExists): // ExitUsage (exitCodes)
+		return fmt.Errorf("%w: add --overwrite to replace it, or choose another --output", err)
 	case err != nil && ctx.Err() != nil:
 		return withCode(ExitInterrupted, fmt.Errorf("interrupted: no output written, state unchanged (%w)", err))
 	case err != nil:
@@ -139,7 +157,7 @@ func runExport(ctx context.Context, o *exportOptions, streams *IO, log *slog.Log
 	return nil
 }
 
-func (o *exportOptions) pipelineOptions(streams *IO) (pipeline.ExportOptions, error) {
+func (o *exportOptions) pipelineOptions(streams *IOStreams) (pipeline.ExportOptions, error) {
 	eo := pipeline.ExportOptions{Output: o.Output, Overwrite: o.Overwrite, Stdout: streams.Out, Overlap: o.Overlap,
 		IncludeDeleted: o.IncludeDeleted, Record: o.Record, Now: o.now}
 	if o.Overlap == 0 {
@@ -296,14 +314,11 @@ type progressLog struct {
 
 const progressEvery = 5 * time.Second
 
-func newProgressLog(w io.Writer, now func() time.Time, log *slog.Logger) *progressLog {
-	p := &progressLog{w: w, now: now, last: now(), log: log}
+// newProgressLog reports on w; tty (w is a terminal) redraws one line,
+// unless log is set.
+func newProgressLog(w io.Writer, tty bool, now func() time.Time, log *slog.Logger) *progressLog {
+	p := &progressLog{w: w, now: now, last: now(), log: log, tty: tty && log == nil}
 	p.start = p.last
-	if f, ok := w.(*os.File); ok && log == nil {
-		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
-			p.tty = true
-		}
-	}
 	return p
 }
 

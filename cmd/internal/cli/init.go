@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -24,7 +25,8 @@ type initOptions struct {
 	Delimiter string
 }
 
-func newInitCmd(streams *IO) *cobra.Command {
+// runF, when set, runs instead of the command with the parsed options (tests).
+func newInitCmd(streams *IOStreams, runF func(context.Context, *initOptions) error) *cobra.Command {
 	opts := &initOptions{}
 	cmd := &cobra.Command{
 		Use:   "init INPUT [--entity person|organisation|opportunity|project|note|task] [--output FILE]",
@@ -54,6 +56,9 @@ the same way.`,
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Input = args[0]
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
 			return runInit(opts, streams)
 		},
 	}
@@ -67,7 +72,7 @@ the same way.`,
 	return cmd
 }
 
-func runInit(opts *initOptions, streams *IO) error {
+func runInit(opts *initOptions, streams *IOStreams) error {
 	if opts.HeaderRow < 0 {
 		return usageError(fmt.Errorf("--header-row must be 1 or more (the spreadsheet row of the column names), got %d", opts.HeaderRow))
 	}

@@ -38,7 +38,8 @@ type previewOptions struct {
 	Delimiter string
 }
 
-func newPreviewCmd(streams *IO) *cobra.Command {
+// runF, when set, runs instead of the command with the parsed options (tests).
+func newPreviewCmd(streams *IOStreams, runF func(context.Context, *previewOptions) error) *cobra.Command {
 	opts := previewOptions{Rows: defaultPreviewRows}
 	cmd := &cobra.Command{
 		Use:   "preview FILE",
@@ -57,6 +58,9 @@ inferred type, and the first rows. Use it before writing a mapping.`,
 		},
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.File = args[0]
+			if runF != nil {
+				return runF(c.Context(), &opts)
+			}
 			return runPreview(c.Context(), opts, streams)
 		},
 	}
@@ -90,7 +94,7 @@ type previewResult struct {
 	values    [][]formats.Value
 }
 
-func runPreview(ctx context.Context, opts previewOptions, streams *IO) error {
+func runPreview(ctx context.Context, opts previewOptions, streams *IOStreams) error {
 	if opts.Rows < 0 {
 		return usageError(errors.New("--rows must be 0 or more"))
 	}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -23,7 +24,8 @@ type sandboxOptions struct {
 	dropRate      float64
 }
 
-func newSandboxCmd(streams *IO) *cobra.Command {
+// runF, when set, runs instead of the command with the parsed options (tests).
+func newSandboxCmd(streams *IOStreams, runF func(context.Context, *sandboxOptions) error) *cobra.Command {
 	o := &sandboxOptions{}
 	cmd := &cobra.Command{
 		Use:   "sandbox",
@@ -38,7 +40,12 @@ empty it with POST /_sandbox/reset.`,
   capsule-etl sandbox --addr :0 --rate-limit 100/5s --fault-rate 0.05
   capsule-etl sandbox --data sandbox.json --seed seed.json`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runSandbox(cmd, streams, o) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
+			return runSandbox(cmd, streams, o)
+		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.addr, "addr", "127.0.0.1:8080", "listen address HOST:PORT (:0 picks a free port)")
@@ -67,7 +74,7 @@ func parseRateLimit(s string) (int, time.Duration, error) {
 	return count, per, nil
 }
 
-func runSandbox(cmd *cobra.Command, streams *IO, o *sandboxOptions) error {
+func runSandbox(cmd *cobra.Command, streams *IOStreams, o *sandboxOptions) error {
 	n, per, err := parseRateLimit(o.rateLimit)
 	if err != nil {
 		return usageError(err)
