@@ -47,7 +47,7 @@ var headerAliases = func() map[string]target {
 	}
 	add(target{"person", "firstName"}, "first name", "firstname", "given name", "vorname", "prénom", "prenom", "nombre", "nome", "voornaam", "fornavn", "förnamn", "contact first name")
 	add(target{"person", "lastName"}, "last name", "lastname", "surname", "family name", "nachname", "familienname", "nom", "nom de famille", "apellido", "apellidos", "cognome", "achternaam", "efternamn", "contact last name")
-	add(target{"person", "jobTitle"}, "job title", "jobtitle", "organization 1 title", "position", "role", "berufsbezeichnung", "funktion", "poste", "fonction", "cargo", "puesto", "ruolo")
+	add(target{"person", "jobTitle"}, "job title", "jobtitle", "organization 1 title", "organization title", "position", "role", "berufsbezeichnung", "funktion", "poste", "fonction", "cargo", "puesto", "ruolo")
 	add(target{"person", "title"}, "salutation", "anrede", "civilité", "tratamiento")
 	add(target{"person", "email"}, "email", "e-mail", "email address", "e-mail address", "primary email", "email 1 - value", "e-mail 1 - value", "work email", "emails", "e-mail-adresse", "courriel", "adresse e-mail", "correo", "correo electrónico", "posta elettronica", "mail")
 	add(target{"person", "phone"}, "phone", "phone number", "business phone", "work phone", "phone 1 - value", "telephone", "telefon", "telefonnummer", "téléphone", "teléfono", "telefono", "tel")
@@ -298,10 +298,10 @@ type drafter struct {
 	colTarget  map[string]target
 	// customFields are the custom fields the draft writes.
 	customFields []string
-	region   string // the guessed phone region
-	found    map[target]string
-	sample   []*formats.Record
-	header   *formats.Header
+	region       string // the guessed phone region
+	found        map[target]string
+	sample       []*formats.Record
+	header       *formats.Header
 }
 
 func (d *drafter) has(record string) bool {
@@ -322,8 +322,11 @@ func yq(s string) string {
 	if plainYAML.MatchString(s) && !strings.HasSuffix(s, " ") && !contains([]string{"true", "false", "yes", "no", "null", "on", "off", "y", "n"}, strings.ToLower(s)) {
 		return s
 	}
-	b, _ := json.Marshal(s)
-	return string(b)
+	var buf strings.Builder
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // && and <> stay readable
+	_ = enc.Encode(s)
+	return strings.TrimSuffix(buf.String(), "\n")
 }
 
 func (d *drafter) org(b *strings.Builder, main bool) {

@@ -45,7 +45,7 @@ var (
 		`(?:e ?mail|courriel)(?: (addresses|address|adresse))?(?: ?(\d+))?(?: (address|value))?(?: (work|home|other))?$`)
 	phoneRe = regexp.MustCompile(`^(?:(business|work|home|mobile|cell|other|primary|main|company main|company|assistant s|assistant|asst|car|radio|direct|private|office) )?` +
 		`(phone|telephone|tel|fax|mobile|cell)(?: (?:phone|number))?(?: ?(\d+))?(?: (value|number))?(?: (work|home|mobile|other|fax))?$`)
-	websiteRe = regexp.MustCompile(`^(?:(personal|business|company|home|work) )?(website|web site|web page|webpage|homepage|url|web)(?: ?(\d+))?(?: (value|url|address))?$`)
+	websiteRe  = regexp.MustCompile(`^(?:(personal|business|company|home|work) )?(website|web site|web page|webpage|homepage|url|web)(?: ?(\d+))?(?: (value|url|address))?$`)
 	linkedinRe = regexp.MustCompile(`^linked ?in(?: url| profile| profile url)?$`)
 	addressRe  = regexp.MustCompile(`^(?:(mailing|home|business|work|other|billing|shipping|postal|primary|company|office) )?(?:address (\d+) )?` +
 		`(street address|street|address line 1|address|city|town|state region|state province|state|region|province|county|` +
