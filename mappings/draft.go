@@ -48,7 +48,7 @@ var headerAliases = func() map[string]target {
 	add(target{"person", "firstName"}, "first name", "firstname", "given name", "vorname", "prénom", "prenom", "nombre", "nome", "voornaam", "fornavn", "förnamn", "contact first name")
 	add(target{"person", "lastName"}, "last name", "lastname", "surname", "family name", "nachname", "familienname", "nom", "nom de famille", "apellido", "apellidos", "cognome", "achternaam", "efternamn", "contact last name")
 	add(target{"person", "jobTitle"}, "job title", "jobtitle", "organization 1 title", "organization title", "position", "role", "berufsbezeichnung", "funktion", "poste", "fonction", "cargo", "puesto", "ruolo")
-	add(target{"person", "title"}, "salutation", "anrede", "civilité", "tratamiento")
+	add(target{"person", "title"}, "salutation", "name prefix", "prefix", "anrede", "civilité", "tratamiento")
 	add(target{"person", "email"}, "email", "e-mail", "email address", "e-mail address", "primary email", "email 1 - value", "e-mail 1 - value", "work email", "emails", "e-mail-adresse", "courriel", "adresse e-mail", "correo", "correo electrónico", "posta elettronica", "mail")
 	add(target{"person", "phone"}, "phone", "phone number", "business phone", "work phone", "phone 1 - value", "telephone", "telefon", "telefonnummer", "téléphone", "teléfono", "telefono", "tel")
 	add(target{"person", "mobile"}, "mobile", "mobile phone", "mobile phone number", "cell", "cell phone", "mobiltelefon", "handy", "mobil", "portable", "móvil", "celular", "cellulare")
@@ -292,6 +292,7 @@ func resolveHeader(names []string, main string) (map[target]string, []string, ma
 
 type drafter struct {
 	withDeal   bool   // the draft has an opportunity or project record
+	monthFirst bool   // the file's numeric dates are month/day/year
 	wantPerson bool   // the draft has a person record
 	main       string // the main record's catalog key
 	crm        *crmCols
@@ -654,23 +655,28 @@ var dayFirst = regexp.MustCompile(`^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$`)
 // dateLayout guesses day/month order from the sample's date-looking cells.
 func (d *drafter) dateLayout() string {
 	var sep string
-	seen, df, mf := false, false, false
+	seen, df, mf, short := false, false, false, false
 	for _, r := range d.sample {
 		for _, v := range r.Values {
-			m := dayFirst.FindStringSubmatch(strings.TrimSpace(v.Text()))
+			t := strings.TrimSpace(v.Text())
+			m := dayFirst.FindStringSubmatch(t)
 			if m == nil {
 				continue
 			}
 			seen = true
-			sep = string(v.Text()[len(m[1])])
+			sep = string(t[len(m[1])])
 			if len(m[1]) <= 2 && atoi(m[1]) > 12 {
 				df = true
 			}
 			if atoi(m[2]) > 12 {
 				mf = true
 			}
+			if len(m[1]) == 1 || len(m[2]) == 1 {
+				short = true // 3/16/1982: a padded layout would not read it
+			}
 		}
 	}
+	d.monthFirst = mf && !df
 	if !seen {
 		// Month names (16-Mar-2024, Mar 16, 2024).
 		var cells []string
@@ -679,12 +685,16 @@ func (d *drafter) dateLayout() string {
 				cells = append(cells, strings.TrimSpace(v.Text()))
 			}
 		}
-		return guessLayout(cells)
+		return guessLayout(cells, false)
+	}
+	day, month := "02", "01"
+	if short {
+		day, month = "2", "1"
 	}
 	if mf && !df {
-		return "01" + sep + "02" + sep + "2006"
+		return month + sep + day + sep + "2006"
 	}
-	return "02" + sep + "01" + sep + "2006"
+	return day + sep + month + sep + "2006"
 }
 
 func atoi(s string) int {

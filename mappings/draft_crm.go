@@ -141,7 +141,9 @@ func (d *drafter) crmColumns(hasOrg, orgMain bool) *crmCols {
 		case addressRe.MatchString(rest):
 			m := addressRe.FindStringSubmatch(rest)
 			part := addrPart[m[3]]
-			if m[3] == "code" && m[1] == "" {
+			if m[3] == "code" && m[1] == "postal" {
+				m[1], part = "", "zip" // "Postal Code"
+			} else if m[3] == "code" && m[1] == "" {
 				continue
 			}
 			key := rec + "|" + m[1] + "|" + m[2]
@@ -485,12 +487,12 @@ func (d *drafter) columnLayout(col string) (layout, blank string) {
 	if len(blanks) > 0 {
 		blank = "^(" + strings.Join(blanks, "|") + ")$"
 	}
-	return guessLayout(cells), blank
+	return guessLayout(cells, d.monthFirst), blank
 }
 
 // guessLayout is the layout most of the cells are written in ("" for ISO
 // dates and when nothing tells).
-func guessLayout(cells []string) string {
+func guessLayout(cells []string, monthFirst bool) string {
 	votes := map[string]int{}
 	df, mf := false, false
 	for _, s := range cells {
@@ -510,7 +512,7 @@ func guessLayout(cells []string) string {
 	if best == "" {
 		return ""
 	}
-	if len(best) > 3 && best[0] == '2' && best[2] == '1' && mf && !df {
+	if len(best) > 3 && best[0] == '2' && best[2] == '1' && ((mf && !df) || (monthFirst && !df)) {
 		sep := best[1:2] // month first: 3/16/1980
 		return "1" + sep + "2" + sep + "2006"
 	}
