@@ -55,7 +55,7 @@ var headerAliases = func() map[string]target {
 	add(target{"person", "owner"}, "owner", "contact owner", "owner name", "besitzer", "propriétaire", "propietario")
 	add(target{"person", "about"}, "notes", "note", "about", "description", "notizen", "bemerkung", "bemerkungen", "remarques", "notas", "note interne")
 	add(target{"person", "tags"}, "tags", "labels", "label", "categories", "schlagworte", "étiquettes", "etiquetas")
-	add(target{"org", "name"}, "company", "company name", "organization", "organisation", "organization name", "organisation name", "account name", "organization - name", "organization 1 - name", "firma", "firmenname", "unternehmen", "société", "societe", "entreprise", "empresa", "azienda", "bedrijf")
+	add(target{"org", "name"}, "company", "company name", "organization", "organisation", "organization name", "organisation name", "account name", "associated company", "associated company name", "organization - name", "organization 1 - name", "firma", "firmenname", "unternehmen", "société", "societe", "entreprise", "empresa", "azienda", "bedrijf")
 	add(target{"org", "website"}, "website", "website url", "web site", "web", "url", "homepage", "webseite", "site web", "sitio web", "sito web")
 	add(target{"org", "street"}, "street", "address", "street address", "business street", "mailing street", "address 1 - street", "straße", "strasse", "adresse", "rue", "calle", "dirección", "indirizzo")
 	add(target{"org", "city"}, "city", "town", "business city", "mailing city", "address 1 - city", "stadt", "ort", "ville", "ciudad", "città")
@@ -70,7 +70,7 @@ var headerAliases = func() map[string]target {
 	add(target{"deal", "amount"}, "amount", "deal value", "value", "betrag", "wert", "montant", "importe", "valor")
 	add(target{"deal", "currency"}, "currency", "deal currency", "währung", "devise", "moneda")
 	add(target{"deal", "expectedCloseOn"}, "close date", "expected close date", "expected close", "closing date", "abschlussdatum", "date de clôture", "fecha de cierre")
-	add(target{"person", "name"}, "name", "full name", "contact name", "contact", "person name", "contact person", "display name", "vollständiger name", "nom complet", "nombre completo", "nome completo", "naam")
+	add(target{"person", "name"}, "name", "full name", "contact name", "contact", "person name", "contact person", "associated contact", "display name", "vollständiger name", "nom complet", "nombre completo", "nome completo", "naam")
 	add(target{"person", "id"}, "record id", "contact id", "id", "external id", "legacy id", "customer id", "kundennummer", "kundennr")
 	return m
 }()
@@ -530,6 +530,8 @@ func (d *drafter) deal(b *strings.Builder, main string, withPerson, withOrg bool
 		b.WriteString("    fields:\n")
 		if v.party != "" {
 			fmt.Fprintf(b, "      party: {record: %s}\n", v.party)
+		} else {
+			b.WriteString("      party: {value: CHANGE ME}   # no contact or company column recognised: the name of an existing person or organisation\n")
 		}
 		b.WriteString(body.String())
 		d.customSection(b, custom.String(), i == 0)

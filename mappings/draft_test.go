@@ -158,3 +158,63 @@ func TestDraftSourceSection(t *testing.T) {
 		t.Errorf("source = %+v, want sheet Kunden, header row 3, windows-1252, tab\n%s", got, out)
 	}
 }
+
+// A HubSpot deals export: the stage column gets a map: listing the file's
+// stages, the closed ones mapped to Won and Lost.
+func TestDraftStageMapStub(t *testing.T) {
+	h := formats.NewHeader([]string{"Record ID", "Deal Name", "Deal Stage", "Amount", "Close Date", "Deal owner", "Pipeline"})
+	var sample []*formats.Record
+	for _, r := range [][]string{
+		{"9001", "Renewal 2024", "Contract Sent", "1200", "2024-05-01", "ann@old-crm.example", "Sales Pipeline"},
+		{"9002", "New office", "Closed Won", "8000", "2024-02-01", "ann@old-crm.example", "Sales Pipeline"},
+		{"9003", "Upsell", "closedlost", "500", "", "bob@old-crm.example", "Sales Pipeline"},
+		{"9004", "Renewal 2025", "Contract Sent", "1300", "", "", "Sales Pipeline"},
+	} {
+		vals := make([]formats.Value, len(r))
+		for i, s := range r {
+			vals[i] = formats.StringValue(s)
+		}
+		sample = append(sample, &formats.Record{Header: h, Values: vals})
+	}
+	out, info, err := DraftWithInfo(h, sample, DraftOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{"map:   # CHECK", "          Contract Sent: Contract Sent\n          Closed Won: Won\n          closedlost: Lost\n",
+		"(the file's: Sales Pipeline)", "match: [{field: Record ID}]", "# owner: Deal owner"} {
+		if !strings.Contains(string(out), w) {
+			t.Errorf("draft lacks %q:\n%s", w, out)
+		}
+	}
+	if info.Entity != "opportunity" || strings.Count(string(out), "Contract Sent:") != 1 {
+		t.Errorf("entity %s, or a stage listed twice:\n%s", info.Entity, out)
+	}
+	m, probs := Parse(out, "draft.yaml")
+	if probs.HasErrors() {
+		t.Fatal(probs)
+	}
+	p, probs := Compile(m, h)
+	if probs.HasErrors() {
+		t.Fatal(probs)
+	}
+	for i, rec := range sample {
+		ops, errs := p.Eval(rec)
+		if len(errs) > 0 {
+			t.Fatalf("row %d: %v", i+2, errs)
+		}
+		for _, op := range ops {
+			if op.Record == "deal" {
+				want := []string{"Contract Sent", "Won", "Lost", "Contract Sent"}[i]
+				var got string
+				for _, r := range op.Refs {
+					if r.Kind == RefMilestone {
+						got = r.Name
+					}
+				}
+				if got != want {
+					t.Errorf("row %d: milestone %q, want %q", i+2, got, want)
+				}
+			}
+		}
+	}
+}

@@ -30,9 +30,14 @@ func newInitCmd(streams *IO) *cobra.Command {
 		Use:   "init INPUT [--entity person|organisation|opportunity|project|note|task] [--output FILE]",
 		Short: "Print a draft mapping for an input file",
 		Long: `Read an input file's header and first rows and print a draft mapping for it.
-Column names of common exports (HubSpot, Salesforce, Pipedrive, Google Contacts,
-Outlook) and of several languages are recognised; people are matched on email and
-organisations on name. Review the draft, then check it with validate.
+Column names of common exports (HubSpot, Salesforce, Pipedrive, Zoho, Google
+Contacts, Outlook) and of several languages are recognised: job titles, every email,
+phone and website, addresses on the person or the organisation they describe, tags,
+birthdays. A deals export (Pipedrive's "Deal - …" columns) drafts opportunities linked
+to their contact person and organisation, with a map: of the file's stages and the
+won/lost milestone from a status column. People are matched on email (or the source
+id), organisations on name. Review the draft, then check it with validate; the next
+steps printed on standard error say when import needs --create-fields.
 
 The phone region for numbers written without +code comes from a country column,
 else from the language of the column names (Vorname, Téléphone… give DE, FR…),
@@ -103,7 +108,7 @@ func runInit(opts *initOptions, streams *IO) error {
 		if _, err = streams.Out.Write(draft); err != nil {
 			return err
 		}
-		printNextSteps(streams, "THE_DRAFT.yaml", opts.Input, dinfo)
+		printNextSteps(streams, "DRAFT.yaml", opts.Input, dinfo)
 		return nil
 	}
 	flags := os.O_WRONLY | os.O_CREATE | os.O_EXCL
@@ -136,6 +141,9 @@ func printNextSteps(streams *IO, mapping, input string, info mappings.DraftInfo)
 	create := ""
 	w := streams.ErrOut
 	fmt.Fprintf(w, "next steps (the draft's main record: %s):\n", info.Entity)
+	if mapping == "DRAFT.yaml" {
+		fmt.Fprintf(w, "  0. save the draft: capsule-etl init %s -o DRAFT.yaml\n", input)
+	}
 	fmt.Fprintf(w, "  1. read the draft and settle every CHECK and CHANGE ME\n")
 	if len(info.CustomFields) > 0 {
 		create = " --create-fields"

@@ -145,3 +145,37 @@ func TestInitPipedriveDealsImportsIntoSeededSandbox(t *testing.T) {
 		t.Errorf("rerun: exit %d, %d POSTs and %d PUTs more\n%s", code, srv.Stats().Requests["POST"]-posts, srv.Stats().Requests["PUT"]-puts, stderr)
 	}
 }
+
+// validate refuses a date layout that reads the month twice (the layout
+// DD-MMM-YYYY became before month names were known), naming the line.
+func TestValidateRefusesBrokenDateLayout(t *testing.T) {
+	dir := t.TempDir()
+	input := filepath.Join(dir, "in.csv")
+	os.WriteFile(input, []byte("Name,Since\nAnn Lee,16-Mar-2024\n"), 0o644)
+	for _, tc := range []struct {
+		layout string
+		code   int
+		want   string
+	}{
+		{"02-011-2006", ExitUsage, "m.yaml:3:16: defaults.date_format: \"02-011-2006\" is not a date format: it reads the month 2 times"},
+		{"DD-MMM-YYYY", ExitOK, "0 rows would be rejected"},
+	} {
+		mapping := filepath.Join(dir, "m.yaml")
+		os.WriteFile(mapping, []byte("version: 1\ndefaults:\n  date_format: \""+tc.layout+"\"\nrecords:\n  p:\n    entity: person\n    fields:\n      lastName: Name\n      fields: {Since: {column: Since, type: date}}\n"), 0o644)
+		code, stdout, stderr := runCLI(t, "validate", "--mapping", mapping, input)
+		if code != tc.code || !strings.Contains(stdout+stderr, tc.want) {
+			t.Errorf("%s: exit %d, want %d and %q:\n%s%s", tc.layout, code, tc.code, tc.want, stdout, stderr)
+		}
+	}
+}
+
+// A draft without custom fields does not send the user to --create-fields.
+func TestInitNextStepsWithoutCustomFields(t *testing.T) {
+	input := filepath.Join(t.TempDir(), "people.csv")
+	os.WriteFile(input, []byte("First Name,Last Name,Email\nAnn,Lee,ann@example.com\n"), 0o644)
+	code, stdout, stderr := runCLI(t, "init", input)
+	if code != ExitOK || strings.Contains(stderr, "--create-fields") || !strings.Contains(stderr, "capsule-etl import --mapping DRAFT.yaml") ||
+		strings.Contains(stdout, "next steps") {
+		t.Errorf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+}
