@@ -468,11 +468,17 @@ func (d *drafter) unknownInside(b *strings.Builder, _ []string, header bool) {
 }
 
 func (d *drafter) unknown(b *strings.Builder, unknown []string) {
-	if len(unknown) == 0 {
+	var rest []string
+	for _, u := range d.header.Names() {
+		if strings.TrimSpace(u) != "" && !d.used(u) {
+			rest = append(rest, u)
+		}
+	}
+	if len(rest) == 0 {
 		return
 	}
 	b.WriteString("# Columns not recognised:\n")
-	for _, u := range unknown {
+	for _, u := range rest {
 		fmt.Fprintf(b, "#   %s\n", u)
 	}
 }

@@ -192,3 +192,33 @@ func TestDraftPipedriveDeals(t *testing.T) {
 		t.Error("a deal without a contact person wrote a person")
 	}
 }
+
+// A Salesforce accounts export drafted as organisations: billing and
+// shipping addresses, phone, fax and website on the organisation, and only
+// the columns really left out listed as not recognised.
+func TestDraftSalesforceAccounts(t *testing.T) {
+	h := formats.NewHeader([]string{"Account ID", "Account Name", "Industry", "Billing Street", "Billing City", "Billing Zip/Postal Code",
+		"Billing Country", "Shipping Street", "Shipping City", "Phone", "Fax", "Website", "Account Owner"})
+	out, err := Draft(h, nil, DraftOptions{Entity: "organisation"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	draft := string(out)
+	for _, w := range []string{"type: Billing}", "{street: Shipping Street, city: Shipping City, type: Shipping}",
+		"phoneNumbers: [{number: Phone, type: Work}, {number: Fax, type: Fax}]", "websites: [{address: Website, service: URL}]",
+		"tags: Industry", "#   Account Owner\n"} {
+		if !strings.Contains(draft, w) {
+			t.Errorf("draft lacks %q:\n%s", w, draft)
+		}
+	}
+	if strings.Contains(draft, "#   Billing") || strings.Contains(draft, "person:") {
+		t.Errorf("mapped columns listed as not recognised, or a person drafted:\n%s", draft)
+	}
+	m, probs := Parse(out, "draft.yaml")
+	if probs.HasErrors() {
+		t.Fatal(probs)
+	}
+	if _, probs := Compile(m, h); probs.HasErrors() {
+		t.Fatal(probs)
+	}
+}
