@@ -107,8 +107,11 @@ func DraftWithInfo(header *formats.Header, sample []*formats.Record, opt DraftOp
 	entity := opt.Entity
 	if entity == "" {
 		entity = "person"
-		if dealExport(header) {
+		switch {
+		case dealExport(header):
 			entity = "opportunity"
+		case prefixed(header, "organization ", "organisation ") > 0.5:
+			entity = "organisation" // Pipedrive's organizations export
 		}
 	}
 	if _, ok := entityNames[entity]; !ok {
@@ -158,7 +161,9 @@ func DraftWithInfo(header *formats.Header, sample []*formats.Record, opt DraftOp
 	if entity == "organization" {
 		main = "organisation"
 	}
-	wantOrg := d.has("org") || main == "organisation"
+	// An organisation needs its name: address or website columns alone
+	// are the person's.
+	wantOrg := d.col("org", "name") != "" || main == "organisation"
 	wantPerson := main == "person" || (main != "organisation" && main != "organization" && d.has("person"))
 	if main != "person" && d.col("person", "firstName") == "" && d.col("person", "lastName") == "" &&
 		d.col("person", "name") == "" && d.col("person", "email") == "" {
@@ -214,6 +219,28 @@ func dealExport(h *formats.Header) bool {
 		}
 	}
 	return (all > 0 && deal*2 > all) || (hasName && hasMore)
+}
+
+// prefixed is the share of named columns whose folded name starts with one
+// of prefixes.
+func prefixed(h *formats.Header, prefixes ...string) float64 {
+	n, all := 0, 0
+	for _, name := range h.Names() {
+		if strings.TrimSpace(name) == "" {
+			continue
+		}
+		all++
+		for _, p := range prefixes {
+			if strings.HasPrefix(foldHeader(name), p) {
+				n++
+				break
+			}
+		}
+	}
+	if all == 0 {
+		return 0
+	}
+	return float64(n) / float64(all)
 }
 
 // lookupCol is lookupHeader that also says which record a prefix names

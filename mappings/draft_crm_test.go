@@ -222,3 +222,27 @@ func TestDraftSalesforceAccounts(t *testing.T) {
 		t.Fatal(probs)
 	}
 }
+
+// Pipedrive's organizations export drafts organisations without --entity;
+// a contact export with an address but no company column puts the address
+// on the person and drafts no organisation.
+func TestDraftRecordFromTheColumns(t *testing.T) {
+	out, info, err := DraftWithInfo(formats.NewHeader([]string{"Organization - Name", "Organization - Address", "Organization - Labels",
+		"Organization - Owner", "Organization - People"}), nil, DraftOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Entity != "organisation" || strings.Contains(string(out), "person:") ||
+		!strings.Contains(string(out), "addresses: [{street: Organization - Address}]") ||
+		!strings.Contains(string(out), `tags: {column: Organization - Labels, split: ","}`) {
+		t.Errorf("entity %s:\n%s", info.Entity, out)
+	}
+	out, _, err = DraftWithInfo(formats.NewHeader([]string{"First Name", "Last Name", "Email", "Street Address", "City", "Country/Region", "Website"}), nil, DraftOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(out), "organisation:") || !strings.Contains(string(out), "      addresses: [{street: Street Address, city: City, country: Country/Region}]") ||
+		!strings.Contains(string(out), "      websites: [{address: Website, service: URL}]") {
+		t.Errorf("draft:\n%s", out)
+	}
+}
