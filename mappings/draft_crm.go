@@ -3,7 +3,6 @@ package mappings
 import (
 	"fmt"
 	"regexp"
-	"strconv"
 	"strings"
 )
 
@@ -441,6 +440,9 @@ func dateShape(s string) (layout string, dayFirstSure, monthFirstSure bool) {
 	return "2" + sep + "1" + sep + "2006", atoi(m[1]) > 12, atoi(m[2]) > 12
 }
 
+// noDate is Outlook's cell for a date not set.
+var noDate = regexp.MustCompile(`^0+/0+/0+$`)
+
 var monthNames = []string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
 
 func monthOf(s string) int {
@@ -472,7 +474,7 @@ func (d *drafter) columnLayout(col string) (layout, blank string) {
 		s := strings.TrimSpace(r.Values[i].Text())
 		switch {
 		case s == "":
-		case regexp.MustCompile(`^0+/0+/0+$`).MatchString(s):
+		case noDate.MatchString(s):
 			if !contains(blanks, `0+/0+/0+`) {
 				blanks = append(blanks, `0+/0+/0+`)
 			}
@@ -543,6 +545,3 @@ func closingMilestone(v string) string {
 	}
 	return ""
 }
-
-// itoa is strconv.Itoa, named for the drafts.
-func itoa(n int) string { return strconv.Itoa(n) }
