@@ -141,7 +141,7 @@ func runInit(opts *initOptions, streams *IOStreams) error {
 
 // printNextSteps tells what to do with the draft, on standard error so that
 // the draft itself can be redirected to a file.
-func printNextSteps(streams *IO, mapping, input string, info mappings.DraftInfo) {
+func printNextSteps(streams *IOStreams, mapping, input string, info mappings.DraftInfo) {
 	mapping, input = shellWord(mapping), shellWord(input)
 	create := ""
 	w := streams.ErrOut
