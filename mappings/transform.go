@@ -59,12 +59,7 @@ func compileStep(t TransformSpec, region string, countries *countryTable) step {
 	case "unguard":
 		// capsule-etl's CSV writer puts a ' before text a spreadsheet would
 		// run as a formula; reading such a file back takes it off again.
-		s.apply = func(v string) (string, error) {
-			if len(v) > 1 && v[0] == '\'' && formats.NeedsFormulaGuard(v[1:]) {
-				return v[1:], nil
-			}
-			return v, nil
-		}
+		s.apply = func(v string) (string, error) { return formats.Unguard(v), nil }
 	case "lower":
 		s.apply = func(v string) (string, error) { return strings.ToLower(v), nil }
 	case "upper":

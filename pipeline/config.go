@@ -36,6 +36,7 @@ type Config struct {
 	Plan           io.Writer        // JSON Lines plan, nil for none
 	PlanSummary    io.Writer        // human summary of the plan (dry runs), nil for none
 	ErrorsPath     string           // rejected rows; "" = beside the first input
+	NoFormulaGuard bool             // a CSV errors file holds text starting with = + - @ as is (see formats.FormulaGuard)
 	JournalPath    string           // "" = beside the first input (<input>.capsule-etl.db)
 	JournalOptions []journal.Option // e.g. journal.WithUnsafeNoSync() for throwaway runs in tests
 	Abandon        bool             // abandon an unfinished run that does not fit and start afresh

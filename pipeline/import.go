@@ -361,7 +361,7 @@ func writeErrorFiles(cfg *Config, ins []*input, ops []*planOp, res *Result) erro
 		if i == 0 && cfg.ErrorsPath != "" {
 			path = cfg.ErrorsPath
 		}
-		if err := writeErrors(path, in, rows); err != nil {
+		if err := writeErrors(path, in, rows, cfg.NoFormulaGuard); err != nil {
 			return err
 		}
 		res.RejectedRows += len(rows)

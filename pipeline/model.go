@@ -63,6 +63,7 @@ type input struct {
 	// origFile/origRow are the columns of an errors file being re-imported
 	// (-1 when absent): they keep the source key of a row stable.
 	origFile, origRow int
+	unguard           bool // an errors file written as CSV: take the formula guard off its cells
 }
 
 // planOp is one planned operation: one record of the mapping for one row.

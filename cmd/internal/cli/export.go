@@ -35,6 +35,7 @@ type exportOptions struct {
 	Overlap        time.Duration
 	IncludeDeleted bool
 	Overwrite      bool
+	NoFormulaGuard bool
 	now            func() time.Time
 }
 
@@ -66,6 +67,11 @@ otherwise. With --log-format json (or CAPSULE_ETL_LOG_FORMAT=json) progress and
 the summary are one JSON object per stderr line (time, level, msg, and counts
 such as records, records_per_s, entities, requests), for log collectors.
 
+CSV cells a spreadsheet would run as a formula (text starting with = + - @, but
+not numbers or phone numbers such as +44 20 7946 0018) get a ' in front, which
+capsule-etl import takes off again; --no-formula-guard leaves them as they are for
+scripts and databases. XLSX, Parquet and JSON Lines are never guarded.
+
 The output is written under a temporary name and renamed when complete, so it
 never appears half-written (a kill -9 during the final write can leave a hidden
 .NAME.tmp-* file beside it, safe to delete). Exit status: 0 done, 1 failed, 2 invalid usage (or the
@@ -96,6 +102,7 @@ output exists: add --overwrite), 130 interrupted (nothing written, state unchang
 	f.DurationVar(&opts.Overlap, "overlap", pipeline.DefaultOverlap, "re-read window below the cursor for late or same-second changes (records are not repeated)")
 	f.BoolVar(&opts.IncludeDeleted, "include-deleted", false, "report deleted parties, opportunities and kases in <output>.deleted.<ext> (always on with --incremental)")
 	f.BoolVar(&opts.Overwrite, "overwrite", false, "replace existing output files")
+	f.BoolVar(&opts.NoFormulaGuard, "no-formula-guard", false, "CSV: write text starting with = + - @ as is, without the ' that stops spreadsheets running it (for scripts and databases)")
 	addAccountFlags(cmd, &opts.account)
 	return cmd
 }
@@ -141,7 +148,7 @@ func runExport(ctx context.Context, o *exportOptions, streams *IO, log *slog.Log
 
 func (o *exportOptions) pipelineOptions(streams *IO) (pipeline.ExportOptions, error) {
 	eo := pipeline.ExportOptions{Output: o.Output, Overwrite: o.Overwrite, Stdout: streams.Out, Overlap: o.Overlap,
-		IncludeDeleted: o.IncludeDeleted, Record: o.Record, Now: o.now}
+		IncludeDeleted: o.IncludeDeleted, Record: o.Record, Now: o.now, NoFormulaGuard: o.NoFormulaGuard}
 	if o.Overlap == 0 {
 		eo.Overlap = -1 // an explicit 0 means no window
 	}

@@ -21,19 +21,20 @@ import (
 
 // importOptions are the flags of `capsule-etl import`.
 type importOptions struct {
-	account      accountOptions
-	Mapping      string
-	DryRun       bool
-	Offline      bool
-	Plan         string
-	Errors       string
-	Journal      string
-	Reserve      float64
-	MaxErrors    int
-	Abandon      bool
-	CreateFields bool
-	Source       files.Options
-	Workers      int
+	account        accountOptions
+	Mapping        string
+	DryRun         bool
+	Offline        bool
+	Plan           string
+	Errors         string
+	Journal        string
+	Reserve        float64
+	MaxErrors      int
+	NoFormulaGuard bool
+	Abandon        bool
+	CreateFields   bool
+	Source         files.Options
+	Workers        int
 }
 
 func newImportCmd(streams *IO) *cobra.Command {
@@ -90,6 +91,7 @@ Exit status: 0 every row accounted for, 1 fatal error or writes left to check
 	f.StringVar(&o.Journal, "journal", "", "the journal file (default <input>.capsule-etl.db)")
 	f.Float64Var(&o.Reserve, "reserve", 10, "percent of the hourly request budget left for other integrations")
 	f.IntVar(&o.MaxErrors, "max-errors", 0, "stop after this many rejected rows (0 = no limit)")
+	f.BoolVar(&o.NoFormulaGuard, "no-formula-guard", false, "a CSV errors file keeps text starting with = + - @ as is, without the ' that stops spreadsheets running it")
 	f.BoolVar(&o.CreateFields, "create-fields", false, "create custom fields the mapping uses that the account lacks (type from the first value)")
 	f.BoolVar(&o.Abandon, "abandon", false, "abandon an unfinished run of other files or mapping in the journal and start afresh")
 	f.IntVar(&o.Workers, "workers", 4, "concurrent writes (the pace stays within the budget)")
@@ -109,7 +111,7 @@ func runImport(ctx context.Context, o *importOptions, inputs, args []string, str
 	}
 	cfg := pipeline.Config{
 		Inputs: inputs, Source: o.Source, DryRun: o.DryRun || o.Offline, Offline: o.Offline,
-		ErrorsPath: o.Errors, JournalPath: o.Journal, MaxErrors: o.MaxErrors, Abandon: o.Abandon,
+		ErrorsPath: o.Errors, JournalPath: o.Journal, MaxErrors: o.MaxErrors, Abandon: o.Abandon, NoFormulaGuard: o.NoFormulaGuard,
 		Reserve: o.Reserve, Workers: o.Workers, Args: args, CreateFields: o.CreateFields,
 		Progress: streams.ErrOut, Terminal: isTerminal(streams.ErrOut), Log: log,
 	}
