@@ -34,6 +34,9 @@ type Op struct {
 	// empty; the importer rejects the row if it would create the record.
 	Missing []string   `json:"missing,omitempty"`
 	Errors  []RowError `json:"errors,omitempty"` // problems with this row for this record; any makes the row rejected
+	// Warnings are values kept as written that the user should look at
+	// (a phone number that does not fit its region): the row is written.
+	Warnings []RowError `json:"warnings,omitempty"`
 }
 
 // RefKind is what an unresolved reference points at.

@@ -74,6 +74,11 @@ type Result struct {
 	// RejectedRows is the number of input rows with at least one rejected
 	// or failed operation (they are in ErrorsFile).
 	RejectedRows int
+	// Warnings lists what the written rows bring that the user should look
+	// at (values kept as written, rows that are the same record); WarnedRows
+	// counts the rows they are on.
+	Warnings   []Warning
+	WarnedRows int
 }
 
 // Counts are the outcomes of operations (one per record of the mapping and

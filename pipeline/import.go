@@ -252,6 +252,7 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 		cancel()
 	}
 	res.Entities, res.Total = tally(ops, cfg.DryRun)
+	res.Warnings, res.WarnedRows = collectWarnings(ops)
 	res.Elapsed = cfg.Now().Sub(start)
 	// 7. Errors file.
 	if !cfg.DryRun || cfg.ErrorsPath != "" {

@@ -31,7 +31,7 @@ func LogSummary(l *slog.Logger, r *Result) {
 		slog.Group("entities", ents...),
 		slog.Group("total", countsAttrs(r.Total)...),
 		"requests", r.Requests, "elapsed_s", round3(r.Elapsed.Seconds()),
-		"rejected_rows", r.RejectedRows,
+		"rejected_rows", r.RejectedRows, "warnings", len(r.Warnings), "warned_rows", r.WarnedRows,
 	}
 	if r.ErrorsFile != "" {
 		attrs = append(attrs, "errors_file", r.ErrorsFile)
@@ -53,8 +53,9 @@ func logPlanSummary(l *slog.Logger, ops []*planOp, budget capsule.Rate, reserve 
 		ents = append(ents, slog.Group(lb, "create", c["create"], "update", c["update"],
 			"unchanged", c["unchanged"], "skip", c["skip"], "reject", c["reject"]))
 	}
+	ws, rows := collectWarnings(ops)
 	l.Info("plan", slog.Group("entities", ents...), "writes_needed", writes,
-		"estimate", estimate(writes, budget, reserve, now))
+		"estimate", estimate(writes, budget, reserve, now), "warnings", len(ws), "warned_rows", rows)
 }
 
 func round1(f float64) float64 { return math.Round(f*10) / 10 }

@@ -55,6 +55,7 @@ func (pl *planner) planRow(r *rowOps) []*planOp {
 				p.reason = op.SkipReason
 			}
 		default:
+			p.takeWarnings(op.Warnings)
 			pl.plan(p, op, row)
 		}
 		if p.action == journal.Reject && p.reason == "" {

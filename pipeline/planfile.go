@@ -25,6 +25,9 @@ type PlanLine struct {
 	Request *PlanRequest `json:"request,omitempty"`
 	Reason  string       `json:"reason,omitempty"`
 	Field   string       `json:"field,omitempty"`
+	// Warnings are what the user should look at, though the op is written
+	// (a value kept as written, a row that is the same record as another).
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // PlanSource is where an operation comes from.
@@ -61,6 +64,9 @@ func (o *planOp) planLine() PlanLine {
 	l := PlanLine{Action: planAction(o.action), Entity: o.kind.label, Record: o.record,
 		Source: PlanSource{File: o.in.name, Sheet: o.in.sheet, Row: o.row, Key: o.srcKey},
 		Diff:   o.diffs, Reason: o.reason, Field: o.field}
+	for _, w := range o.warnings {
+		l.Warnings = append(l.Warnings, w.Text())
+	}
 	if o.matchKey != "" || o.targetID != "" || o.targetOp != nil || len(o.ambiguous) > 0 {
 		l.Match = &PlanMatch{Key: o.matchKey, ID: o.targetID, Ambiguous: o.ambiguous}
 		if o.targetOp != nil {
@@ -119,6 +125,8 @@ func writePlanSummary(w io.Writer, ops []*planOp, budget capsule.Rate, reserve f
 		fmt.Fprintf(w, "  %-14s create %d, update %d, unchanged %d, skip %d, reject %d\n", l,
 			c["create"], c["update"], c["unchanged"], c["skip"], c["reject"])
 	}
+	ws, rows := collectWarnings(ops)
+	writeWarnings(w, ws, rows)
 	fmt.Fprintf(w, "  requests needed: %d writes\n", writes)
 	fmt.Fprintf(w, "  estimated time: %s\n", estimate(writes, budget, reserve, now))
 }

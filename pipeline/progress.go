@@ -158,6 +158,7 @@ func WriteSummary(w io.Writer, r *Result) {
 	for _, e := range r.Entities {
 		fmt.Fprintf(w, "  %-14s %s\n", e.Entity, e.Counts.String())
 	}
+	writeWarnings(w, r.Warnings, r.WarnedRows)
 	fmt.Fprintf(w, "  requests: %d, time: %s\n", r.Requests, r.Elapsed.Round(time.Millisecond))
 	if r.ErrorsFile != "" {
 		fmt.Fprintf(w, "  %s written to %s: fix them there and import that file with the same mapping\n", plural(r.RejectedRows, "rejected row"), r.ErrorsFile)
