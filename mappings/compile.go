@@ -33,6 +33,7 @@ type crec struct {
 	match     []cmatch
 	onMatch   OnMatch
 	onNoMatch OnNoMatch
+	dups      string // duplicates: merge, skip or reject ("" = merge)
 	lists     map[string]ListMode
 	deps      []string // records this one refers to
 	required  []string // fields Capsule requires on create, sorted
@@ -131,6 +132,10 @@ func (cc *compiler) record(r *RecordSpec) *crec {
 	}
 	cr.onMatch = OnMatch(firstNonEmpty(r.OnMatch, cc.m.Defaults.OnMatch, string(Update)))
 	cr.onNoMatch = OnNoMatch(firstNonEmpty(r.OnNoMatch, cc.m.Defaults.OnNoMatch, string(Create)))
+	cr.dups = firstNonEmpty(r.Duplicates, cc.m.Defaults.Duplicates)
+	if cr.dups == "merge" {
+		cr.dups = ""
+	}
 	cr.lists = map[string]ListMode{}
 	deflt := ListMode(firstNonEmpty(r.Lists[""], cc.m.Defaults.Lists, string(ListMerge)))
 	cat := catalog[cr.catKey]

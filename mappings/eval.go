@@ -35,7 +35,7 @@ func (p *Program) Eval(rec *formats.Record) ([]Op, []RowError) {
 	for i, r := range p.records {
 		op := &ops[i]
 		op.Record, op.Entity, op.PartyType, op.SourceKey = r.name, r.entity, r.partyType, srcKey
-		op.OnMatch, op.OnNoMatch, op.Lists = r.onMatch, r.onNoMatch, r.lists
+		op.OnMatch, op.OnNoMatch, op.Lists, op.Duplicates = r.onMatch, r.onNoMatch, r.lists, r.dups
 		if r.when != nil {
 			res, err := r.when.run(rec, sc)
 			if err != nil {

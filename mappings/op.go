@@ -23,6 +23,10 @@ type Op struct {
 	Match     []MatchKey     `json:"match,omitempty"` // ordered; keys whose value is blank in this row are left out
 	OnMatch   OnMatch        `json:"onMatch,omitempty"`
 	OnNoMatch OnNoMatch      `json:"onNoMatch,omitempty"`
+	// Duplicates says what the importer does with a row that resolves to
+	// the same record as an earlier row: "" (merge: the earlier row comes
+	// first, the later adds what it leaves empty), "skip" or "reject".
+	Duplicates string `json:"duplicates,omitempty"`
 	// Lists gives the update semantics of each list field in Body
 	// (emailAddresses, phoneNumbers, addresses, websites, tags, fields). It is
 	// shared between rows: do not modify.
