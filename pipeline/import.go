@@ -249,6 +249,11 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 		if err := w.batch.Flush(fctx); err != nil && werr == nil {
 			werr = err
 		}
+		// The records written enter the cached index; the cursor moves past
+		// them only when nothing was in doubt.
+		if err := ir.absorb(fctx, w.written, werr == nil && !w.doubted.Load()); err != nil && werr == nil {
+			werr = err
+		}
 		cancel()
 	}
 	res.Entities, res.Total = tally(ops, cfg.DryRun)

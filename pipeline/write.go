@@ -38,6 +38,11 @@ type writer struct {
 	rowLeft  []atomic.Int32
 	rowsDone atomic.Int64
 	mu       sync.Mutex // guards op state shared between workers
+	// written holds the records the run wrote, as Capsule answered, by
+	// collection (under mu), for the cached index; doubted is set once a
+	// write was left in doubt.
+	written map[string][]journal.Entry
+	doubted atomic.Bool
 }
 
 // countRows prepares the per-row progress counters.
@@ -229,13 +234,21 @@ func (w *writer) send(ctx context.Context, o *planOp) error {
 		return err
 	}
 	w.setState(o, journal.Sending, "")
-	id, err := w.api.write(ctx, method, path, body, o.kind.wrapper)
+	id, raw, err := w.api.write(ctx, method, path, body, o.kind.wrapper, o.kind.indexed())
 	var er *capsule.ErrorResponse
 	var rl *capsule.RateLimitError
 	switch {
 	case err == nil:
 		w.mu.Lock()
 		o.id = id
+		if raw != nil {
+			if e, err := entryOf(o.kind.path, raw); err == nil {
+				if w.written == nil {
+					w.written = map[string][]journal.Entry{}
+				}
+				w.written[o.kind.path] = append(w.written[o.kind.path], e)
+			}
+		}
 		w.mu.Unlock()
 		if err := w.batch.Done(ctx, o.jop, id); err != nil {
 			return err
@@ -245,6 +258,7 @@ func (w *writer) send(ctx context.Context, o *planOp) error {
 		return nil
 	case errors.Is(err, capsule.ErrInDoubt):
 		// Stays sending: reconciled before it is ever sent again.
+		w.doubted.Store(true)
 		return ctx.Err()
 	case ctx.Err() != nil:
 		// Not sent (the client reports anything possibly sent as in doubt).
