@@ -261,7 +261,7 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 	res.Elapsed = cfg.Now().Sub(start)
 	// 7. Errors file.
 	if !cfg.DryRun || cfg.ErrorsPath != "" {
-		if err := writeErrorFiles(&cfg, ins, ops, res); err != nil && werr == nil {
+		if err := writeErrorFiles(&cfg, ins, ops, res, werr == nil && !cfg.DryRun); err != nil && werr == nil {
 			werr = err
 		}
 	}
@@ -356,16 +356,46 @@ func record(ctx context.Context, run *journal.Run, ops []*planOp) error {
 	return nil
 }
 
-func writeErrorFiles(cfg *Config, ins []*input, ops []*planOp, res *Result) error {
+// writeErrorFiles writes the rejected rows of each input. An errors file
+// being imported again gets the rows still rejected written back to it (not
+// to <name>.errors.errors.<ext>). After a finished run (clean) an errors
+// file an earlier run left beside an input with no rejected row now is
+// renamed <name>.errors.old.<ext>, so it is not taken for this run's.
+// retireErrors renames a stale errors file out of the way.
+func retireErrors(path string) error {
+	if _, err := os.Stat(path); err != nil {
+		return nil // none
+	}
+	ext := filepath.Ext(path)
+	base := strings.TrimSuffix(path, ext)
+	if ext == ".gz" {
+		ext = filepath.Ext(base) + ext
+		base = strings.TrimSuffix(path, ext)
+	}
+	if err := os.Rename(path, base+".old"+ext); err != nil {
+		return fmt.Errorf("renaming the errors file of an earlier run %s: %w", path, err)
+	}
+	return nil
+}
+
+func writeErrorFiles(cfg *Config, ins []*input, ops []*planOp, res *Result, clean bool) error {
 	rej := rejectedRows(ops)
 	for i, in := range ins {
 		rows := rej[in]
-		if len(rows) == 0 {
-			continue
-		}
 		path := DefaultErrorsPath(in.path)
+		if in.origFile >= 0 && in.origRow >= 0 {
+			path = in.path // the input is an errors file
+		}
 		if i == 0 && cfg.ErrorsPath != "" {
 			path = cfg.ErrorsPath
+		}
+		if len(rows) == 0 {
+			if clean && path != in.path {
+				if err := retireErrors(path); err != nil {
+					return err
+				}
+			}
+			continue
 		}
 		if err := writeErrors(path, in, rows, cfg.NoFormulaGuard); err != nil {
 			return err
