@@ -89,6 +89,9 @@ type Counts struct {
 	Unchanged int `json:"unchanged"`
 	Skipped   int `json:"skipped"`
 	Rejected  int `json:"rejected"`
+	// Reused counts rows that need nothing written because they are a
+	// record another row of the same run creates (the same person twice).
+	Reused int `json:"reused,omitempty"`
 	// InDoubt and Pending are left when the run stopped early; running the
 	// same command again settles them.
 	InDoubt int `json:"inDoubt,omitempty"`

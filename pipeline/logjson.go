@@ -41,7 +41,7 @@ func LogSummary(l *slog.Logger, r *Result) {
 
 func countsAttrs(c Counts) []any {
 	return []any{"created", c.Created, "updated", c.Updated, "unchanged", c.Unchanged,
-		"skipped", c.Skipped, "rejected", c.Rejected, "in_doubt", c.InDoubt, "not_sent", c.Pending}
+		"skipped", c.Skipped, "rejected", c.Rejected, "reused", c.Reused, "in_doubt", c.InDoubt, "not_sent", c.Pending}
 }
 
 // logPlanSummary is writePlanSummary as one record ("plan").
@@ -51,7 +51,7 @@ func logPlanSummary(l *slog.Logger, ops []*planOp, budget capsule.Rate, reserve 
 	for _, lb := range labels {
 		c := by[lb]
 		ents = append(ents, slog.Group(lb, "create", c["create"], "update", c["update"],
-			"unchanged", c["unchanged"], "skip", c["skip"], "reject", c["reject"]))
+			"unchanged", c["unchanged"], "skip", c["skip"], "reject", c["reject"], "reused", c["reused"]))
 	}
 	ws, rows := collectWarnings(ops)
 	l.Info("plan", slog.Group("entities", ents...), "writes_needed", writes,

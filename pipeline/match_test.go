@@ -91,6 +91,10 @@ func TestDuplicatesInsideTheInput(t *testing.T) {
 			t.Fatalf("the first row's title was not kept: %v", p["jobTitle"])
 		}
 	}
+	// Rows 3 and 4 (person and organisation) reuse what row 2 creates.
+	if res.Total.Reused != 4 || res.Total.Unchanged != 0 {
+		t.Errorf("totals %+v, want 4 reused", res.Total)
+	}
 	var ws []string
 	for _, w := range res.Warnings {
 		ws = append(ws, w.String())

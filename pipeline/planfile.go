@@ -122,8 +122,12 @@ func writePlanSummary(w io.Writer, ops []*planOp, budget capsule.Rate, reserve f
 	fmt.Fprintln(w, "plan:")
 	for _, l := range labels {
 		c := by[l]
-		fmt.Fprintf(w, "  %-14s create %d, update %d, unchanged %d, skip %d, reject %d\n", l,
-			c["create"], c["update"], c["unchanged"], c["skip"], c["reject"])
+		reused := ""
+		if c["reused"] > 0 {
+			reused = fmt.Sprintf(", reused %d", c["reused"])
+		}
+		fmt.Fprintf(w, "  %-14s create %d, update %d, unchanged %d, skip %d, reject %d%s\n", l,
+			c["create"], c["update"], c["unchanged"], c["skip"], c["reject"], reused)
 	}
 	ws, rows := collectWarnings(ops)
 	writeWarnings(w, ws, rows)
@@ -141,7 +145,11 @@ func planCounts(ops []*planOp) (by map[string]map[string]int, labels []string, w
 			c = map[string]int{}
 			by[o.kind.label] = c
 		}
-		c[planAction(o.action)]++
+		if o.action == journal.NoChange && o.targetOp != nil {
+			c["reused"]++
+		} else {
+			c[planAction(o.action)]++
+		}
 		if (o.action == journal.Create || o.action == journal.Update) && o.state != journal.Done {
 			writes++
 		}

@@ -133,6 +133,8 @@ func (c *Counts) add(o *planOp, dry bool) {
 		c.Rejected++
 	case o.action == journal.Skip:
 		c.Skipped++
+	case o.action == journal.NoChange && o.targetOp != nil:
+		c.Reused++
 	case o.action == journal.NoChange:
 		c.Unchanged++
 	case dry || o.state == journal.Done:
@@ -168,6 +170,9 @@ func WriteSummary(w io.Writer, r *Result) {
 func (c Counts) String() string {
 	parts := []string{fmt.Sprintf("created %d", c.Created), fmt.Sprintf("updated %d", c.Updated),
 		fmt.Sprintf("unchanged %d", c.Unchanged), fmt.Sprintf("skipped %d", c.Skipped), fmt.Sprintf("rejected %d", c.Rejected)}
+	if c.Reused > 0 {
+		parts = append(parts, fmt.Sprintf("reused %d", c.Reused))
+	}
 	if c.InDoubt > 0 {
 		parts = append(parts, fmt.Sprintf("in doubt %d", c.InDoubt))
 	}
