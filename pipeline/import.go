@@ -242,6 +242,7 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 		w := &writer{api: a, run: run, batch: run.NewBatch(64), rec: rc, workers: cfg.Workers, maxErrors: cfg.MaxErrors, settleDelay: cfg.SettleDelay}
 		w.countRows(ops, pl.rows)
 		pr := &progress{w: cfg.Progress, log: cfg.Log, terminal: cfg.Terminal, every: cfg.ProgressEvery, now: cfg.Now, wr: w, total: w.pending(ops), rows: pl.rows}
+		pr.eta = estimateWait(pr.total, budgetOf(a), cfg.Reserve, cfg.Now())
 		stop := pr.run(ctx)
 		werr = w.writeAll(ctx, ops)
 		stop()

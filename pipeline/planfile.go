@@ -159,6 +159,29 @@ func planCounts(ops []*planOp) (by map[string]map[string]int, labels []string, w
 	return by, labels, writes
 }
 
+// estimateWait is the wait the estimate foresees for n writes: 0 when they
+// fit the current budget (the ETA then comes from the measured rate).
+func estimateWait(n int, b capsule.Rate, reserve float64, now time.Time) time.Duration {
+	limit := 4000
+	if b.Limit > 0 {
+		limit = b.Limit
+	}
+	usable := max(1, int(math.Floor(float64(limit)*(1-reserve/100))))
+	left := usable
+	if b.Known() {
+		left = max(0, b.Remaining-(limit-usable))
+	}
+	if n <= left {
+		return 0
+	}
+	windows := (n - left + usable - 1) / usable
+	wait := time.Duration(windows) * time.Hour
+	if b.Known() && b.Reset.After(now) {
+		wait = b.Reset.Sub(now) + time.Duration(windows-1)*time.Hour
+	}
+	return wait
+}
+
 // estimate says how long n writes take at 4,000 requests/hour less the
 // reserve, starting from the current budget when known.
 func estimate(n int, b capsule.Rate, reserve float64, now time.Time) string {

@@ -43,16 +43,43 @@ type writer struct {
 	// write was left in doubt.
 	written map[string][]journal.Entry
 	doubted atomic.Bool
+	// phases are the entities being written, in the order they are
+	// written, with their writes to send and settled (progress line).
+	phases []*phase
+	byKind map[string]*phase
 }
 
-// countRows prepares the per-row progress counters.
+// phase counts the writes of one entity.
+type phase struct {
+	label       string
+	total       int
+	done        atomic.Int64
+	first, last int // levels its writes are on
+}
+
+// countRows prepares the per-row and per-entity progress counters.
 func (w *writer) countRows(ops []*planOp, rows int) {
 	w.rowLeft = make([]atomic.Int32, rows)
+	w.byKind = map[string]*phase{}
 	for _, o := range ops {
 		if o.state == journal.Pending {
 			w.rowLeft[o.rowIdx].Add(1)
+			ph := w.byKind[o.kind.label]
+			if ph == nil {
+				ph = &phase{label: o.kind.label, first: o.level, last: o.level}
+				w.byKind[o.kind.label] = ph
+				w.phases = append(w.phases, ph)
+			}
+			ph.total++
+			ph.first, ph.last = min(ph.first, o.level), max(ph.last, o.level)
 		}
 	}
+	sort.SliceStable(w.phases, func(a, b int) bool {
+		if w.phases[a].first != w.phases[b].first {
+			return w.phases[a].first < w.phases[b].first
+		}
+		return w.phases[a].last < w.phases[b].last
+	})
 	for i := range w.rowLeft {
 		if w.rowLeft[i].Load() == 0 {
 			w.rowsDone.Add(1)
@@ -306,6 +333,9 @@ func (w *writer) setState(o *planOp, s journal.State, msg string) {
 
 func (w *writer) settled(o *planOp) {
 	w.done.Add(1)
+	if ph := w.byKind[o.kind.label]; ph != nil {
+		ph.done.Add(1)
+	}
 	if w.rowLeft != nil && w.rowLeft[o.rowIdx].Add(-1) == 0 {
 		w.rowsDone.Add(1)
 	}
