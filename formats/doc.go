@@ -36,5 +36,6 @@
 // a Closed flag, Close(flush) committing Out or removing it on any error,
 // and Abort(what, release) ("<what>: aborted"); a writer holds one in an
 // unexported field and supplies only its own flush and release.
-// NeedsFormulaGuard reports text a spreadsheet would run as a formula.
+// NeedsFormulaGuard reports text a spreadsheet would run as a formula;
+// FormulaGuard and Unguard add and remove the CSV guard (see guard.go).
 package formats

@@ -151,6 +151,10 @@ func DraftWithInfo(header *formats.Header, sample []*formats.Record, opt DraftOp
 		}
 	}
 	fmt.Fprintf(&b, "  phone_region: %s         # %s\n", region, note)
+	// A guess is never applied silently: until the user confirms it by
+	// deleting the marker, numbers without +code are kept as written and
+	// each one is a warning in the dry run.
+	fmt.Fprintf(&b, "  phone_region_guessed: true  # delete this line once %s is right: until then numbers without +code are kept as written, with a warning\n", region)
 	if loc := d.locale(region); loc != "" {
 		fmt.Fprintf(&b, "  locale: %s               # numbers written 1.234,5\n", loc)
 	}

@@ -67,26 +67,33 @@ func (a *api) get(ctx context.Context, path string, v any) error {
 }
 
 // write sends a POST or PUT with a ready JSON body and returns the id of
-// the record in the answer.
-func (a *api) write(ctx context.Context, method, path string, body []byte, wrapper string) (string, error) {
-	req, err := a.c.NewRequest(ctx, method, path, bytes.NewReader(body))
+// the record in the answer and, with embed, the record as the index lists
+// it (tags and custom fields embedded), for the cached index.
+func (a *api) write(ctx context.Context, method, path string, body []byte, wrapper string, embed bool) (string, json.RawMessage, error) {
+	target := path
+	if embed {
+		target += "?" + url.Values{"embed": {indexEmbed}}.Encode()
+	}
+	req, err := a.c.NewRequest(ctx, method, target, bytes.NewReader(body))
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
-	var out map[string]struct {
-		ID json.Number `json:"id"`
-	}
+	var out map[string]json.RawMessage
 	a.requests.Add(1)
 	if _, err := a.c.Do(ctx, req, &out); err != nil {
-		return "", err
+		return "", nil, err
 	}
-	id := out[wrapper].ID.String()
+	var rec struct {
+		ID json.Number `json:"id"`
+	}
+	_ = json.Unmarshal(out[wrapper], &rec)
+	id := rec.ID.String()
 	if id == "" {
 		// Stored, but we cannot tell under which id: treat as in doubt so
 		// reconciliation finds it instead of a blind resend.
-		return "", &capsule.InDoubtError{Method: method, Path: path, Err: fmt.Errorf("answer without %s id", wrapper)}
+		return "", nil, &capsule.InDoubtError{Method: method, Path: path, Err: fmt.Errorf("answer without %s id", wrapper)}
 	}
-	return id, nil
+	return id, out[wrapper], nil
 }
 
 // createField creates a custom field definition of collection.

@@ -36,6 +36,7 @@ type Config struct {
 	Plan           io.Writer        // JSON Lines plan, nil for none
 	PlanSummary    io.Writer        // human summary of the plan (dry runs), nil for none
 	ErrorsPath     string           // rejected rows; "" = beside the first input
+	NoFormulaGuard bool             // a CSV errors file holds text starting with = + - @ as is (see formats.FormulaGuard)
 	JournalPath    string           // "" = beside the first input (<input>.capsule-etl.db)
 	JournalOptions []journal.Option // e.g. journal.WithUnsafeNoSync() for throwaway runs in tests
 	Abandon        bool             // abandon an unfinished run that does not fit and start afresh
@@ -73,6 +74,11 @@ type Result struct {
 	// RejectedRows is the number of input rows with at least one rejected
 	// or failed operation (they are in ErrorsFile).
 	RejectedRows int
+	// Warnings lists what the written rows bring that the user should look
+	// at (values kept as written, rows that are the same record); WarnedRows
+	// counts the rows they are on.
+	Warnings   []Warning
+	WarnedRows int
 }
 
 // Counts are the outcomes of operations (one per record of the mapping and
@@ -83,6 +89,9 @@ type Counts struct {
 	Unchanged int `json:"unchanged"`
 	Skipped   int `json:"skipped"`
 	Rejected  int `json:"rejected"`
+	// Reused counts rows that need nothing written because they are a
+	// record another row of the same run creates (the same person twice).
+	Reused int `json:"reused,omitempty"`
 	// InDoubt and Pending are left when the run stopped early; running the
 	// same command again settles them.
 	InDoubt int `json:"inDoubt,omitempty"`

@@ -63,7 +63,7 @@ func rejectedRows(ops []*planOp) map[*input]map[int]rowReject {
 // the input again (rows are not kept in memory). Columns of an errors file
 // being re-imported are replaced, so _file and _row keep naming the
 // original row.
-func writeErrors(path string, in *input, rows map[int]rowReject) error {
+func writeErrors(path string, in *input, rows map[int]rowReject, noGuard bool) error {
 	r, err := files.Open(in.path, in.srcOpts)
 	if err != nil {
 		return err
@@ -80,7 +80,8 @@ func writeErrors(path string, in *input, rows map[int]rowReject) error {
 		header = append(header, in.header[i])
 	}
 	header = append(header, extraCols...)
-	w, err := files.Create(path, header, files.WriteOptions{Overwrite: true, Sheet: in.sheet, Delimiter: in.delim, BOM: in.bom})
+	w, err := files.Create(path, header, files.WriteOptions{Overwrite: true, Sheet: in.sheet, Delimiter: in.delim, BOM: in.bom,
+		NoFormulaGuard: noGuard && files.FormatOf(path) == "csv"})
 	if err != nil {
 		return fmt.Errorf("creating the errors file %s: %w (choose another with --errors)", path, err)
 	}

@@ -50,6 +50,10 @@ type ExportOptions struct {
 	Output    string   // file path; "-" writes CSV to Stdout
 	Overwrite bool     // replace existing output files
 	Stdout    io.Writer
+	// NoFormulaGuard writes CSV text starting with = + - @ as is, for
+	// machine consumers (see formats.FormulaGuard; XLSX, Parquet and JSON
+	// Lines are never guarded).
+	NoFormulaGuard bool
 
 	// Mapping, when set, decides the columns through its reverse
 	// direction; Record names the mapping record to export ("" = first

@@ -69,7 +69,10 @@ func (o *output) abort() {
 // file first; on any error neither appears.
 func (x *exporter) write(all []*fetched, me *mappingExport, sum *ExportSummary) (err error) {
 	isWB := files.FormatOf(x.opt.Output) == "xlsx"
-	main := &output{path: x.opt.Output, isWB: isWB, opt: files.WriteOptions{Overwrite: x.opt.Overwrite, Stdout: x.opt.Stdout}}
+	// The guard only ever concerns CSV (XLSX strings are not formulas): the
+	// option never turns XLSX text into live formulas.
+	noGuard := x.opt.NoFormulaGuard && !isWB
+	main := &output{path: x.opt.Output, isWB: isWB, opt: files.WriteOptions{Overwrite: x.opt.Overwrite, Stdout: x.opt.Stdout, NoFormulaGuard: noGuard}}
 	var del *output
 	var delW formats.Writer
 	defer func() {
@@ -81,7 +84,7 @@ func (x *exporter) write(all []*fetched, me *mappingExport, sum *ExportSummary) 
 		}
 	}()
 	if x.reportDeleted() && x.opt.Output != "-" {
-		del = &output{path: DeletedPath(x.opt.Output), isWB: isWB, opt: files.WriteOptions{Overwrite: x.opt.Overwrite}}
+		del = &output{path: DeletedPath(x.opt.Output), isWB: isWB, opt: files.WriteOptions{Overwrite: x.opt.Overwrite, NoFormulaGuard: noGuard}}
 		if delW, err = del.sheet("deleted", deletedHeader, deletedKinds); err != nil {
 			return err
 		}

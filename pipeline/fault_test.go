@@ -50,7 +50,7 @@ func checkAccounted(t *testing.T, res *pipeline.Result, finished bool) {
 	}
 	for _, ec := range res.Entities {
 		c := ec.Counts
-		n := c.Created + c.Updated + c.Unchanged + c.Skipped + c.Rejected
+		n := c.Created + c.Updated + c.Unchanged + c.Skipped + c.Rejected + c.Reused
 		if finished && c.InDoubt+c.Pending != 0 {
 			t.Errorf("%s: %+v left after a finished run", ec.Entity, c)
 		}

@@ -246,6 +246,7 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 		w := &writer{api: a, run: run, batch: run.NewBatch(64), rec: rc, workers: cfg.Workers, maxErrors: cfg.MaxErrors, settleDelay: cfg.SettleDelay}
 		w.countRows(ops, pl.rows)
 		pr := &progress{w: cfg.Progress, log: cfg.Log, terminal: cfg.Terminal, every: cfg.ProgressEvery, now: cfg.Now, wr: w, total: w.pending(ops), rows: pl.rows}
+		pr.eta = estimateWait(pr.total, a.c.Pacer())
 		stop := pr.run(ctx)
 		werr = w.writeAll(ctx, ops)
 		stop()
@@ -253,13 +254,19 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 		if err := w.batch.Flush(fctx); err != nil && werr == nil {
 			werr = err
 		}
+		// The records written enter the cached index; the cursor moves past
+		// them only when nothing was in doubt.
+		if err := ir.absorb(fctx, w.written, werr == nil && !w.doubted.Load()); err != nil && werr == nil {
+			werr = err
+		}
 		cancel()
 	}
 	res.Entities, res.Total = tally(ops, cfg.DryRun)
+	res.Warnings, res.WarnedRows = collectWarnings(ops)
 	res.Elapsed = cfg.Now().Sub(start)
 	// 7. Errors file.
 	if !cfg.DryRun || cfg.ErrorsPath != "" {
-		if err := writeErrorFiles(&cfg, ins, ops, res); err != nil && werr == nil {
+		if err := writeErrorFiles(&cfg, ins, ops, res, werr == nil && !cfg.DryRun); err != nil && werr == nil {
 			werr = err
 		}
 	}
@@ -354,18 +361,48 @@ func record(ctx context.Context, run *journal.Run, ops []*planOp) error {
 	return nil
 }
 
-func writeErrorFiles(cfg *Config, ins []*input, ops []*planOp, res *Result) error {
+// writeErrorFiles writes the rejected rows of each input. An errors file
+// being imported again gets the rows still rejected written back to it (not
+// to <name>.errors.errors.<ext>). After a finished run (clean) an errors
+// file an earlier run left beside an input with no rejected row now is
+// renamed <name>.errors.old.<ext>, so it is not taken for this run's.
+// retireErrors renames a stale errors file out of the way.
+func retireErrors(path string) error {
+	if _, err := os.Stat(path); err != nil {
+		return nil // none
+	}
+	ext := filepath.Ext(path)
+	base := strings.TrimSuffix(path, ext)
+	if ext == ".gz" {
+		ext = filepath.Ext(base) + ext
+		base = strings.TrimSuffix(path, ext)
+	}
+	if err := os.Rename(path, base+".old"+ext); err != nil {
+		return fmt.Errorf("renaming the errors file of an earlier run %s: %w", path, err)
+	}
+	return nil
+}
+
+func writeErrorFiles(cfg *Config, ins []*input, ops []*planOp, res *Result, clean bool) error {
 	rej := rejectedRows(ops)
 	for i, in := range ins {
 		rows := rej[in]
-		if len(rows) == 0 {
-			continue
-		}
 		path := DefaultErrorsPath(in.path)
+		if in.origFile >= 0 && in.origRow >= 0 {
+			path = in.path // the input is an errors file
+		}
 		if i == 0 && cfg.ErrorsPath != "" {
 			path = cfg.ErrorsPath
 		}
-		if err := writeErrors(path, in, rows); err != nil {
+		if len(rows) == 0 {
+			if clean && path != in.path {
+				if err := retireErrors(path); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		if err := writeErrors(path, in, rows, cfg.NoFormulaGuard); err != nil {
 			return err
 		}
 		res.RejectedRows += len(rows)

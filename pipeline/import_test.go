@@ -53,7 +53,7 @@ func TestImportLandsExactlyAndRerunSendsNothing(t *testing.T) {
 	if w := after.Requests["POST"] + after.Requests["PUT"] - before.Requests["POST"] - before.Requests["PUT"]; w != 0 {
 		t.Fatalf("rerun sent %d writes; totals %+v; routes %v", w, res.Total, after.Routes)
 	}
-	if res.Total.Unchanged != first.Created+first.Unchanged || res.Total.Skipped != first.Skipped {
+	if res.Total.Unchanged != first.Created+first.Unchanged+first.Reused || res.Total.Skipped != first.Skipped {
 		t.Fatalf("rerun totals %+v", res.Total)
 	}
 }

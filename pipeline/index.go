@@ -100,6 +100,10 @@ type indexer struct {
 	// overlap is subtracted from the newest updatedAt for the next since:
 	// Capsule's timestamps have second precision.
 	overlap time.Duration
+	// busy marks collections in which the listing saw changes made about
+	// the time it ran (by Capsule's clock against ours, give or take
+	// deletedSkew): another user or integration is at work there.
+	busy map[string]bool
 }
 
 // listingAttempts bounds how often a listing is repeated because records
@@ -153,7 +157,7 @@ func (ir *indexer) refreshOnce(ctx context.Context, path string) (shifted bool, 
 		return false, err
 	}
 	start := time.Now()
-	q := url.Values{"perPage": {"100"}, "embed": {"fields,tags"}}
+	q := url.Values{"perPage": {"100"}, "embed": {indexEmbed}}
 	if ok {
 		q.Set("since", since.UTC().Format(time.RFC3339))
 	} else if err := ir.mem.ClearIndex(ctx, path); err != nil {
@@ -170,21 +174,12 @@ func (ir *indexer) refreshOnce(ctx context.Context, path string) (shifted bool, 
 		return err
 	}
 	err = ir.api.getPages(ctx, path, q, path, func(raw json.RawMessage) error {
-		var rec map[string]any
-		d := json.NewDecoder(bytes.NewReader(raw))
-		d.UseNumber()
-		if err := d.Decode(&rec); err != nil {
-			return fmt.Errorf("reading %s: %w", path, err)
+		e, err := entryOf(path, raw)
+		if err != nil {
+			return err
 		}
-		id := scalar(rec["id"])
-		seen[id] = true
-		upd, _ := time.Parse(time.RFC3339, str(rec["updatedAt"]))
-		k := kindOfRecord(path, rec)
-		keys := recordKeys(k, id, rec)
-		for i := range keys {
-			keys[i].Kind = k.label + ":" + keys[i].Kind
-		}
-		batch = append(batch, journal.Entry{ID: id, UpdatedAt: upd, Keys: keys, Fields: raw})
+		seen[e.ID] = true
+		batch = append(batch, e)
 		if len(batch) >= 500 {
 			return flush()
 		}
@@ -216,6 +211,15 @@ func (ir *indexer) refreshOnce(ctx context.Context, path string) (shifted bool, 
 	// A record changed during the listing on a page already served keeps
 	// its old copy here, and its updatedAt may be older than the newest
 	// one seen: the next since starts no later than this listing did.
+	// Someone else changed records of path around this listing: changes
+	// of theirs on pages already served, or made while the run writes, are
+	// seen only by a refresh from this cursor, so absorb leaves it here.
+	if !newest.IsZero() && newest.After(start.Add(-deletedSkew)) {
+		if ir.busy == nil {
+			ir.busy = map[string]bool{}
+		}
+		ir.busy[path] = true
+	}
 	cursor := newest
 	if newest.IsZero() {
 		cursor = time.Unix(0, 0)
@@ -223,6 +227,70 @@ func (ir *indexer) refreshOnce(ctx context.Context, path string) (shifted bool, 
 		cursor = start
 	}
 	return false, ir.mem.SetCursor(ctx, path, cursor.Add(-ir.overlap))
+}
+
+// indexEmbed is what the cached index holds of a record beyond its
+// default shape; writes ask for the same, so their answers can enter it.
+const indexEmbed = "fields,tags"
+
+// entryOf is the cached index entry of a record as Capsule returned it.
+func entryOf(path string, raw json.RawMessage) (journal.Entry, error) {
+	var rec map[string]any
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.UseNumber()
+	if err := d.Decode(&rec); err != nil {
+		return journal.Entry{}, fmt.Errorf("reading %s: %w", path, err)
+	}
+	id := scalar(rec["id"])
+	upd, _ := time.Parse(time.RFC3339, str(rec["updatedAt"]))
+	k := kindOfRecord(path, rec)
+	keys := recordKeys(k, id, rec)
+	for i := range keys {
+		keys[i].Kind = k.label + ":" + keys[i].Kind
+	}
+	return journal.Entry{ID: id, UpdatedAt: upd, Keys: keys, Fields: raw}, nil
+}
+
+// absorb puts the records a run wrote into the cached index, so the next
+// run need not list them again, and moves each collection's cursor to the
+// newest updatedAt written (less the overlap) when that is later than the
+// cursor. The cursor stays where the listing left it when a write of the
+// run was in doubt (advance false: a record stored without an answer is
+// known only to a listing) or when the listing saw others changing the
+// collection as it ran (busy): their changes are found by the next refresh.
+//
+// Records others change only after the listing, while the run writes, are
+// seen by a later refresh only if they change again after the cursor: the
+// price of not listing a run's own writes again on every run.
+func (ir *indexer) absorb(ctx context.Context, written map[string][]journal.Entry, advance bool) error {
+	for _, path := range sortedKeys(written) {
+		es := written[path]
+		var newest time.Time
+		for s := 0; s < len(es); s += 500 {
+			part := es[s:min(len(es), s+500)]
+			if err := ir.mem.UpsertIndex(ctx, path, part...); err != nil {
+				return err
+			}
+		}
+		for _, e := range es {
+			if e.UpdatedAt.After(newest) {
+				newest = e.UpdatedAt
+			}
+		}
+		if !advance || newest.IsZero() || ir.busy[path] {
+			continue
+		}
+		cur, ok, err := ir.mem.Cursor(ctx, path)
+		if err != nil {
+			return err
+		}
+		if next := newest.Add(-ir.overlap); ok && next.After(cur) {
+			if err := ir.mem.SetCursor(ctx, path, next); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // deleted reads the deleted feed of path since since, drops those records

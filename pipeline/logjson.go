@@ -30,7 +30,7 @@ func LogSummary(l *slog.Logger, r *Result) {
 		slog.Group("entities", ents...),
 		slog.Group("total", countsAttrs(r.Total)...),
 		"requests", r.Requests, "elapsed_s", round3(r.Elapsed.Seconds()),
-		"rejected_rows", r.RejectedRows,
+		"rejected_rows", r.RejectedRows, "warnings", len(r.Warnings), "warned_rows", r.WarnedRows,
 	}
 	if r.ErrorsFile != "" {
 		attrs = append(attrs, "errors_file", r.ErrorsFile)
@@ -40,7 +40,7 @@ func LogSummary(l *slog.Logger, r *Result) {
 
 func countsAttrs(c Counts) []any {
 	return []any{"created", c.Created, "updated", c.Updated, "unchanged", c.Unchanged,
-		"skipped", c.Skipped, "rejected", c.Rejected, "in_doubt", c.InDoubt, "not_sent", c.Pending}
+		"skipped", c.Skipped, "rejected", c.Rejected, "reused", c.Reused, "in_doubt", c.InDoubt, "not_sent", c.Pending}
 }
 
 // logPlanSummary is writePlanSummary as one record ("plan").
@@ -50,10 +50,11 @@ func logPlanSummary(l *slog.Logger, ops []*planOp, pacer *capsule.Pacer) {
 	for _, lb := range labels {
 		c := by[lb]
 		ents = append(ents, slog.Group(lb, "create", c["create"], "update", c["update"],
-			"unchanged", c["unchanged"], "skip", c["skip"], "reject", c["reject"]))
+			"unchanged", c["unchanged"], "skip", c["skip"], "reject", c["reject"], "reused", c["reused"]))
 	}
+	ws, rows := collectWarnings(ops)
 	l.Info("plan", slog.Group("entities", ents...), "writes_needed", writes,
-		"estimate", estimate(writes, pacer))
+		"estimate", estimate(writes, pacer), "warnings", len(ws), "warned_rows", rows)
 }
 
 func round1(f float64) float64 { return math.Round(f*10) / 10 }

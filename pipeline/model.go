@@ -63,6 +63,7 @@ type input struct {
 	// origFile/origRow are the columns of an errors file being re-imported
 	// (-1 when absent): they keep the source key of a row stable.
 	origFile, origRow int
+	unguard           bool // an errors file written as CSV: take the formula guard off its cells
 }
 
 // planOp is one planned operation: one record of the mapping for one row.
@@ -76,9 +77,10 @@ type planOp struct {
 	kind   *kind
 	action journal.Action
 
-	reason string // why rejected / skipped
-	field  string // the mapping path or column the reason is about
-	rowErr bool   // rejected for values of the row (reason shared by its ops)
+	reason   string    // why rejected / skipped
+	warnings []Warning // kept as written, same record as an earlier row...
+	field    string    // the mapping path or column the reason is about
+	rowErr   bool      // rejected for values of the row (reason shared by its ops)
 
 	matchKey  string   // the key that found the target
 	targetID  string   // existing record updated / unchanged

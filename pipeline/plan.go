@@ -21,6 +21,10 @@ type planner struct {
 	ops        []*planOp
 	rowBuf     []*planOp
 	rows       int // rows planned so far
+	// claims are the records rows of this run resolved to (duplicates.go);
+	// rowParents the records other records of the current row link to.
+	claims     map[string]*claim
+	rowParents map[string]bool
 }
 
 func newPlanner(ix *index, rd *refData, offline bool) *planner {
@@ -30,6 +34,17 @@ func newPlanner(ix *index, rd *refData, offline bool) *planner {
 // planRow plans the ops of one row; every op gets an action.
 func (pl *planner) planRow(r *rowOps) []*planOp {
 	row := pl.rowBuf[:0]
+	clear(pl.rowParents)
+	for i := range r.ops {
+		for _, ref := range r.ops[i].Refs {
+			if ref.Kind == mappings.RefRecord {
+				if pl.rowParents == nil {
+					pl.rowParents = map[string]bool{}
+				}
+				pl.rowParents[ref.Record] = true
+			}
+		}
+	}
 	for i := range r.ops {
 		op := &r.ops[i]
 		key := op.SourceKey
@@ -55,6 +70,7 @@ func (pl *planner) planRow(r *rowOps) []*planOp {
 				p.reason = op.SkipReason
 			}
 		default:
+			p.takeWarnings(op.Warnings)
 			pl.plan(p, op, row)
 		}
 		if p.action == journal.Reject && p.reason == "" {
@@ -98,6 +114,9 @@ func (pl *planner) plan(p *planOp, op *mappings.Op, row []*planOp) {
 		return
 	}
 	if target != nil {
+		if !pl.duplicate(p, op, target) {
+			return
+		}
 		pl.matched(p, op, target)
 	} else {
 		pl.create(p, op)

@@ -24,6 +24,9 @@ type PlanLine struct {
 	Request *PlanRequest `json:"request,omitempty"`
 	Reason  string       `json:"reason,omitempty"`
 	Field   string       `json:"field,omitempty"`
+	// Warnings are what the user should look at, though the op is written
+	// (a value kept as written, a row that is the same record as another).
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // PlanSource is where an operation comes from.
@@ -60,6 +63,9 @@ func (o *planOp) planLine() PlanLine {
 	l := PlanLine{Action: planAction(o.action), Entity: o.kind.label, Record: o.record,
 		Source: PlanSource{File: o.in.name, Sheet: o.in.sheet, Row: o.row, Key: o.srcKey},
 		Diff:   o.diffs, Reason: o.reason, Field: o.field}
+	for _, w := range o.warnings {
+		l.Warnings = append(l.Warnings, w.Text())
+	}
 	if o.matchKey != "" || o.targetID != "" || o.targetOp != nil || len(o.ambiguous) > 0 {
 		l.Match = &PlanMatch{Key: o.matchKey, ID: o.targetID, Ambiguous: o.ambiguous}
 		if o.targetOp != nil {
@@ -115,9 +121,15 @@ func writePlanSummary(w io.Writer, ops []*planOp, pacer *capsule.Pacer) {
 	fmt.Fprintln(w, "plan:")
 	for _, l := range labels {
 		c := by[l]
-		fmt.Fprintf(w, "  %-14s create %d, update %d, unchanged %d, skip %d, reject %d\n", l,
-			c["create"], c["update"], c["unchanged"], c["skip"], c["reject"])
+		reused := ""
+		if c["reused"] > 0 {
+			reused = fmt.Sprintf(", reused %d", c["reused"])
+		}
+		fmt.Fprintf(w, "  %-14s create %d, update %d, unchanged %d, skip %d, reject %d%s\n", l,
+			c["create"], c["update"], c["unchanged"], c["skip"], c["reject"], reused)
 	}
+	ws, rows := collectWarnings(ops)
+	writeWarnings(w, ws, rows)
 	fmt.Fprintf(w, "  requests needed: %d writes\n", writes)
 	fmt.Fprintf(w, "  estimated time: %s\n", estimate(writes, pacer))
 }
@@ -132,7 +144,11 @@ func planCounts(ops []*planOp) (by map[string]map[string]int, labels []string, w
 			c = map[string]int{}
 			by[o.kind.label] = c
 		}
-		c[planAction(o.action)]++
+		if o.action == journal.NoChange && o.targetOp != nil {
+			c["reused"]++
+		} else {
+			c[planAction(o.action)]++
+		}
 		if (o.action == journal.Create || o.action == journal.Update) && o.state != journal.Done {
 			writes++
 		}
@@ -140,6 +156,19 @@ func planCounts(ops []*planOp) (by map[string]map[string]int, labels []string, w
 	labels = sortedKeys(by)
 	sort.SliceStable(labels, func(a, b int) bool { return kindByLabel(labels[a]).rank < kindByLabel(labels[b]).rank })
 	return by, labels, writes
+}
+
+// estimateWait is the wait the estimate foresees for n writes: 0 when they
+// fit the current budget (the ETA then comes from the measured rate).
+func estimateWait(n int, p *capsule.Pacer) time.Duration {
+	if n == 0 {
+		return 0
+	}
+	e := p.Estimate(n)
+	if e.Fits {
+		return 0
+	}
+	return e.Wait
 }
 
 // planPacer is the pacer whose answers the plan summary gives: the client's,

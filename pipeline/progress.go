@@ -24,6 +24,50 @@ type progress struct {
 	total    int
 	rows     int
 	wr       *writer
+	// eta is the dry run's estimate of the time the writes take (0 when
+	// they fit the budget); rate the smoothed writes per second.
+	eta     time.Duration
+	rate    float64
+	lastN   int
+	lastT   time.Time
+	started bool
+}
+
+// current is the phase being written: the first with writes left.
+func (p *progress) current() *phase {
+	for _, ph := range p.wr.phases {
+		if int(ph.done.Load()) < ph.total {
+			return ph
+		}
+	}
+	if n := len(p.wr.phases); n > 0 {
+		return p.wr.phases[n-1]
+	}
+	return nil
+}
+
+// smoothedETA is the time left at the smoothed rate: the dry run's
+// estimate until writes are measured, then an exponential average of the
+// rate between lines, so one slow answer does not swing it.
+func (p *progress) smoothedETA(n int, now time.Time) (time.Duration, bool) {
+	if !p.started {
+		p.started, p.lastN, p.lastT = true, n, now
+	} else if dt := now.Sub(p.lastT).Seconds(); dt > 0 && n > p.lastN {
+		r := float64(n-p.lastN) / dt
+		if p.rate == 0 {
+			p.rate = r
+		} else {
+			p.rate = 0.3*r + 0.7*p.rate
+		}
+		p.lastN, p.lastT = n, now
+	}
+	if p.rate > 0 {
+		return (time.Duration(float64(p.total-n)/p.rate) * time.Second).Round(time.Second), true
+	}
+	if p.eta > 0 {
+		return p.eta, true
+	}
+	return 0, false
 }
 
 func (p *progress) run(ctx context.Context) (stop func()) {
@@ -73,25 +117,32 @@ func (p *progress) line(start time.Time) {
 		rate = float64(n) / el.Seconds()
 		rowRate = float64(rows) / el.Seconds()
 	}
-	var etaD time.Duration
 	eta := "?"
-	if rate > 0 {
-		etaD = (time.Duration(float64(p.total-n)/rate) * time.Second).Round(time.Second)
+	etaD, known := p.smoothedETA(n, p.now())
+	if known {
 		eta = etaD.String()
+	}
+	phaseText := ""
+	ph := p.current()
+	if ph != nil {
+		phaseText = fmt.Sprintf("%s %d/%d, ", ph.label, ph.done.Load(), ph.total)
 	}
 	b := p.wr.api.c.Pacer().Budget()
 	if p.log != nil {
 		attrs := []any{"rows", rows, "rows_total", p.rows, "rows_per_s", round1(rowRate),
-			"writes_done", n, "writes_total", p.total, "requests_left", b.Remaining}
-		if rate > 0 {
+			"writes_done", n, "writes_total", p.total, "requests_left", b.Remaining, "writes_per_s", round1(rate)}
+		if ph != nil {
+			attrs = append(attrs, "phase", ph.label, "phase_done", ph.done.Load(), "phase_total", ph.total)
+		}
+		if known {
 			// Left out while unknown rather than a made-up number.
 			attrs = append(attrs, "eta_s", int64(etaD.Seconds()))
 		}
 		p.log.Info("progress", attrs...)
 		return
 	}
-	s := fmt.Sprintf("rows %d/%d (%.1f/s), writes %d/%d, %d requests left in this window, ETA %s",
-		rows, p.rows, rowRate, n, p.total, b.Remaining, eta)
+	s := fmt.Sprintf("%srows %d/%d, writes %d/%d (%.1f/s), %d requests left in this window, ETA %s",
+		phaseText, rows, p.rows, n, p.total, rate, b.Remaining, eta)
 	if p.terminal {
 		fmt.Fprintf(p.w, "\r\x1b[K%s", s)
 	} else {
@@ -133,6 +184,8 @@ func (c *Counts) add(o *planOp, dry bool) {
 		c.Rejected++
 	case o.action == journal.Skip:
 		c.Skipped++
+	case o.action == journal.NoChange && o.targetOp != nil:
+		c.Reused++
 	case o.action == journal.NoChange:
 		c.Unchanged++
 	case dry || o.state == journal.Done:
@@ -158,6 +211,7 @@ func WriteSummary(w io.Writer, r *Result) {
 	for _, e := range r.Entities {
 		fmt.Fprintf(w, "  %-14s %s\n", e.Entity, e.Counts.String())
 	}
+	writeWarnings(w, r.Warnings, r.WarnedRows)
 	fmt.Fprintf(w, "  requests: %d, time: %s\n", r.Requests, r.Elapsed.Round(time.Millisecond))
 	if r.ErrorsFile != "" {
 		fmt.Fprintf(w, "  %s written to %s: fix them there and import that file with the same mapping\n", plural(r.RejectedRows, "rejected row"), r.ErrorsFile)
@@ -167,6 +221,9 @@ func WriteSummary(w io.Writer, r *Result) {
 func (c Counts) String() string {
 	parts := []string{fmt.Sprintf("created %d", c.Created), fmt.Sprintf("updated %d", c.Updated),
 		fmt.Sprintf("unchanged %d", c.Unchanged), fmt.Sprintf("skipped %d", c.Skipped), fmt.Sprintf("rejected %d", c.Rejected)}
+	if c.Reused > 0 {
+		parts = append(parts, fmt.Sprintf("reused %d", c.Reused))
+	}
 	if c.InDoubt > 0 {
 		parts = append(parts, fmt.Sprintf("in doubt %d", c.InDoubt))
 	}

@@ -115,6 +115,9 @@ func compileAll(cfg *Config) ([]*input, error) {
 		if i, ok := h.Index(colRow); ok {
 			in.origRow = i
 		}
+		// An errors file capsule-etl wrote as CSV carries the formula guard
+		// on its cells: importing it again takes it off (formats.Unguard).
+		in.unguard = in.origFile >= 0 && in.origRow >= 0 && files.FormatOf(path) == "csv"
 		in.srcOpts = opt
 		if d := []rune(info.Delimiter); len(d) == 1 {
 			in.delim = d[0]
@@ -197,6 +200,9 @@ func readInput(ctx context.Context, in *input) ([]rowOps, error) {
 			for b := range work {
 				res := make([]rowOps, len(b.recs))
 				for i, rec := range b.recs {
+					if in.unguard {
+						unguardRecord(rec)
+					}
 					ops, errs := in.prog.Eval(rec)
 					res[i] = rowOps{in: in, row: rec.Pos.Row, srcKey: in.rowKey(rec), ops: ops, errs: errs}
 				}
@@ -238,6 +244,17 @@ func (in *input) rowKey(rec *formats.Record) string {
 		}
 	}
 	return filepath.Base(in.path) + "#" + strconv.Itoa(rec.Pos.Row)
+}
+
+// unguardRecord takes the CSV formula guard off the text cells of rec.
+func unguardRecord(rec *formats.Record) {
+	for i, v := range rec.Values {
+		if v.Kind() == formats.String {
+			if s := v.Text(); formats.Unguard(s) != s {
+				rec.Values[i] = formats.StringValue(formats.Unguard(s))
+			}
+		}
+	}
 }
 
 func sortRows(rows []rowOps) {

@@ -38,16 +38,48 @@ type writer struct {
 	rowLeft  []atomic.Int32
 	rowsDone atomic.Int64
 	mu       sync.Mutex // guards op state shared between workers
+	// written holds the records the run wrote, as Capsule answered, by
+	// collection (under mu), for the cached index; doubted is set once a
+	// write was left in doubt.
+	written map[string][]journal.Entry
+	doubted atomic.Bool
+	// phases are the entities being written, in the order they are
+	// written, with their writes to send and settled (progress line).
+	phases []*phase
+	byKind map[string]*phase
 }
 
-// countRows prepares the per-row progress counters.
+// phase counts the writes of one entity.
+type phase struct {
+	label       string
+	total       int
+	done        atomic.Int64
+	first, last int // levels its writes are on
+}
+
+// countRows prepares the per-row and per-entity progress counters.
 func (w *writer) countRows(ops []*planOp, rows int) {
 	w.rowLeft = make([]atomic.Int32, rows)
+	w.byKind = map[string]*phase{}
 	for _, o := range ops {
 		if o.state == journal.Pending {
 			w.rowLeft[o.rowIdx].Add(1)
+			ph := w.byKind[o.kind.label]
+			if ph == nil {
+				ph = &phase{label: o.kind.label, first: o.level, last: o.level}
+				w.byKind[o.kind.label] = ph
+				w.phases = append(w.phases, ph)
+			}
+			ph.total++
+			ph.first, ph.last = min(ph.first, o.level), max(ph.last, o.level)
 		}
 	}
+	sort.SliceStable(w.phases, func(a, b int) bool {
+		if w.phases[a].first != w.phases[b].first {
+			return w.phases[a].first < w.phases[b].first
+		}
+		return w.phases[a].last < w.phases[b].last
+	})
 	for i := range w.rowLeft {
 		if w.rowLeft[i].Load() == 0 {
 			w.rowsDone.Add(1)
@@ -229,13 +261,21 @@ func (w *writer) send(ctx context.Context, o *planOp) error {
 		return err
 	}
 	w.setState(o, journal.Sending, "")
-	id, err := w.api.write(ctx, method, path, body, o.kind.wrapper)
+	id, raw, err := w.api.write(ctx, method, path, body, o.kind.wrapper, o.kind.indexed())
 	var er *capsule.ErrorResponse
 	var rl *capsule.RateLimitError
 	switch {
 	case err == nil:
 		w.mu.Lock()
 		o.id = id
+		if raw != nil {
+			if e, err := entryOf(o.kind.path, raw); err == nil {
+				if w.written == nil {
+					w.written = map[string][]journal.Entry{}
+				}
+				w.written[o.kind.path] = append(w.written[o.kind.path], e)
+			}
+		}
 		w.mu.Unlock()
 		if err := w.batch.Done(ctx, o.jop, id); err != nil {
 			return err
@@ -245,6 +285,7 @@ func (w *writer) send(ctx context.Context, o *planOp) error {
 		return nil
 	case errors.Is(err, capsule.ErrInDoubt):
 		// Stays sending: reconciled before it is ever sent again.
+		w.doubted.Store(true)
 		return ctx.Err()
 	case ctx.Err() != nil:
 		// Not sent (the client reports anything possibly sent as in doubt).
@@ -292,6 +333,9 @@ func (w *writer) setState(o *planOp, s journal.State, msg string) {
 
 func (w *writer) settled(o *planOp) {
 	w.done.Add(1)
+	if ph := w.byKind[o.kind.label]; ph != nil {
+		ph.done.Add(1)
+	}
 	if w.rowLeft != nil && w.rowLeft[o.rowIdx].Add(-1) == 0 {
 		w.rowsDone.Add(1)
 	}

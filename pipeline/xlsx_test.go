@@ -85,7 +85,7 @@ func TestProgressLinesAndManifest(t *testing.T) {
 	if err != nil || res.Total.Updated != 1 {
 		t.Fatalf("update run: %v %+v", err, res)
 	}
-	if !strings.Contains(progress.String(), "capsule-etl: rows 30/30") {
+	if !strings.Contains(progress.String(), "capsule-etl: people 1/1, rows 30/30") {
 		t.Fatalf("no progress line with the final count:\n%s", progress.String())
 	}
 	j, err := journal.Open(ctx, res.JournalFile)

@@ -39,6 +39,7 @@ type exportOptions struct {
 	Overlap        time.Duration
 	IncludeDeleted bool
 	Overwrite      bool
+	NoFormulaGuard bool
 	now            func() time.Time
 }
 
@@ -74,6 +75,11 @@ such as records, records_per_s, entities, requests), for log collectors.
 
 Reads are paced to the account's request budget, leaving --reserve percent of
 it to other integrations of the same user.
+
+CSV cells a spreadsheet would run as a formula (text starting with = + - @, but
+not numbers or phone numbers such as +44 20 7946 0018) get a ' in front, which
+capsule-etl import takes off again; --no-formula-guard leaves them as they are for
+scripts and databases. XLSX, Parquet and JSON Lines are never guarded.
 
 The output is written under a temporary name and renamed when complete, so it
 never appears half-written (a kill -9 during the final write can leave a hidden
@@ -113,6 +119,7 @@ output exists: add --overwrite), 130 interrupted (nothing written, state unchang
 	f.BoolVar(&opts.IncludeDeleted, "include-deleted", false, "report deleted parties, opportunities and kases in <output>.deleted.<ext> (always on with --incremental)")
 	f.BoolVar(&opts.Overwrite, "overwrite", false, "replace existing output files")
 	addReserveFlag(cmd, &opts.Reserve)
+	f.BoolVar(&opts.NoFormulaGuard, "no-formula-guard", false, "CSV: write text starting with = + - @ as is, without the ' that stops spreadsheets running it (for scripts and databases)")
 	addAccountFlags(cmd, &opts.account)
 	return cmd
 }
@@ -159,7 +166,7 @@ func runExport(ctx context.Context, o *exportOptions) error {
 
 func (o *exportOptions) pipelineOptions(streams *IOStreams) (pipeline.ExportOptions, error) {
 	eo := pipeline.ExportOptions{Output: o.Output, Overwrite: o.Overwrite, Stdout: streams.Out, Overlap: o.Overlap,
-		IncludeDeleted: o.IncludeDeleted, Record: o.Record, Now: o.now}
+		IncludeDeleted: o.IncludeDeleted, Record: o.Record, Now: o.now, NoFormulaGuard: o.NoFormulaGuard}
 	if o.Overlap == 0 {
 		eo.Overlap = -1 // an explicit 0 means no window
 	}

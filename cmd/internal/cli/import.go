@@ -26,19 +26,20 @@ type importOptions struct {
 	Inputs      []string     // the INPUT arguments
 	Log         *slog.Logger // --log-format json: JSON records instead of text; nil for text
 
-	account      accountOptions
-	Mapping      string
-	DryRun       bool
-	Offline      bool
-	Plan         string
-	Errors       string
-	Journal      string
-	Reserve      float64
-	MaxErrors    int
-	Abandon      bool
-	CreateFields bool
-	Source       files.Options
-	Workers      int
+	account        accountOptions
+	Mapping        string
+	DryRun         bool
+	Offline        bool
+	Plan           string
+	Errors         string
+	Journal        string
+	Reserve        float64
+	MaxErrors      int
+	NoFormulaGuard bool
+	Abandon        bool
+	CreateFields   bool
+	Source         files.Options
+	Workers        int
 }
 
 // newImportCmd builds `import`; commandLine is what the journal records.
@@ -104,6 +105,7 @@ Exit status: 0 every row accounted for, 1 fatal error or writes left to check
 	f.StringVar(&o.Journal, "journal", "", "the journal file (default <input>.capsule-etl.db)")
 	addReserveFlag(cmd, &o.Reserve)
 	f.IntVar(&o.MaxErrors, "max-errors", 0, "stop after this many rejected rows (0 = no limit)")
+	f.BoolVar(&o.NoFormulaGuard, "no-formula-guard", false, "a CSV errors file keeps text starting with = + - @ as is, without the ' that stops spreadsheets running it")
 	f.BoolVar(&o.CreateFields, "create-fields", false, "create custom fields the mapping uses that the account lacks (type from the first value)")
 	f.BoolVar(&o.Abandon, "abandon", false, "abandon an unfinished run of other files or mapping in the journal and start afresh")
 	f.IntVar(&o.Workers, "workers", 4, "concurrent writes (the pace stays within the budget)")
@@ -121,7 +123,7 @@ func runImport(ctx context.Context, o *importOptions) error {
 	streams, log := o.IO, o.Log
 	cfg := pipeline.Config{
 		Inputs: o.Inputs, Source: o.Source, DryRun: o.DryRun || o.Offline, Offline: o.Offline,
-		ErrorsPath: o.Errors, JournalPath: o.Journal, MaxErrors: o.MaxErrors, Abandon: o.Abandon,
+		ErrorsPath: o.Errors, JournalPath: o.Journal, MaxErrors: o.MaxErrors, Abandon: o.Abandon, NoFormulaGuard: o.NoFormulaGuard,
 		Reserve: o.Reserve, Workers: o.Workers, Args: o.CommandLine, CreateFields: o.CreateFields,
 		Progress: streams.ErrOut, Terminal: streams.IsStderrTTY(), Log: log,
 	}

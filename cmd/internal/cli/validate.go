@@ -118,10 +118,25 @@ func runValidate(opts *validateOptions, streams *IOStreams) error {
 // sees data problems before an import run.
 func previewRows(streams *IOStreams, prog *mappings.Program, recs []*formats.Record) {
 	const show = 10
-	rejected, shown := 0, 0
+	rejected, warned, shown := 0, 0, 0
 	for _, r := range recs {
-		_, errs := prog.Eval(r)
+		ops, errs := prog.Eval(r)
 		if len(errs) == 0 {
+			// Values kept as written (a phone that does not fit its
+			// region): the row is imported, with a warning.
+			n := 0
+			for _, op := range ops {
+				for _, w := range op.Warnings {
+					if shown < show {
+						fmt.Fprintf(streams.Out, "%s: warning: %s (the row is imported with this warning)\n", r.Pos, w.Error())
+						shown++
+					}
+					n++
+				}
+			}
+			if n > 0 {
+				warned++
+			}
 			continue
 		}
 		rejected++
@@ -132,7 +147,11 @@ func previewRows(streams *IOStreams, prog *mappings.Program, recs []*formats.Rec
 			}
 		}
 	}
-	fmt.Fprintf(streams.Out, "checked %s of the input: %s would be rejected\n", plural(len(recs), "row"), plural(rejected, "row"))
+	with := ""
+	if warned > 0 {
+		with = ", " + plural(warned, "row") + " imported with warnings"
+	}
+	fmt.Fprintf(streams.Out, "checked %s of the input: %s would be rejected%s\n", plural(len(recs), "row"), plural(rejected, "row"), with)
 }
 
 // isYAMLPath reports a file name that is a mapping by its extension.
