@@ -19,7 +19,7 @@ import (
 	"github.com/capsule-etl/capsule-etl/capsule"
 	"github.com/capsule-etl/capsule-etl/mappings"
 	"github.com/capsule-etl/capsule-etl/mappings/layout"
-	"github.com/capsule-etl/capsule-etl/pipeline"
+	"github.com/capsule-etl/capsule-etl/pipeline/export"
 )
 
 // exportOptions are the inputs of `capsule-etl export`.
@@ -93,7 +93,7 @@ output exists: add --overwrite), 130 interrupted (nothing written, state unchang
 	f.StringVar(&opts.Since, "since", "", "only records changed after this time, less --overlap (RFC 3339 or YYYY-MM-DD)")
 	f.BoolVar(&opts.Incremental, "incremental", false, "export the changes since the previous run recorded in --state")
 	f.StringVar(&opts.State, "state", "", "with --incremental: the state file (JSON, created on the first run)")
-	f.DurationVar(&opts.Overlap, "overlap", pipeline.DefaultOverlap, "re-read window below the cursor for late or same-second changes (records are not repeated)")
+	f.DurationVar(&opts.Overlap, "overlap", export.DefaultOverlap, "re-read window below the cursor for late or same-second changes (records are not repeated)")
 	f.BoolVar(&opts.IncludeDeleted, "include-deleted", false, "report deleted parties, opportunities and kases in <output>.deleted.<ext> (always on with --incremental)")
 	f.BoolVar(&opts.Overwrite, "overwrite", false, "replace existing output files")
 	addAccountFlags(cmd, &opts.account)
@@ -110,7 +110,7 @@ func runExport(ctx context.Context, o *exportOptions, streams *IO, log *slog.Log
 	if err != nil {
 		return usageError(fmt.Errorf("%w\nRun 'capsule-etl export --help' for usage", err))
 	}
-	rc := &pipeline.RequestCounter{}
+	rc := &export.RequestCounter{}
 	c, err := o.account.newClient(capsule.WithHTTPClient(&http.Client{Transport: rc}))
 	if err != nil {
 		return err
@@ -118,13 +118,13 @@ func runExport(ctx context.Context, o *exportOptions, streams *IO, log *slog.Log
 	eo.Counter = rc
 	prog := newProgressLog(streams.ErrOut, o.now, log)
 	eo.Progress = prog.update
-	sum, err := pipeline.Export(ctx, c, eo)
+	sum, err := export.Export(ctx, c, eo)
 	prog.finish()
-	var optErr *pipeline.OptionError
+	var optErr *export.OptionError
 	switch {
 	case errors.As(err, &optErr):
 		return usageError(fmt.Errorf("%w\nRun 'capsule-etl export --help' for usage", err))
-	case errors.Is(err, pipeline.ErrOutputExists):
+	case errors.Is(err, export.ErrOutputExists):
 		return usageError(fmt.Errorf("%w: add --overwrite to replace it, or choose another --output", err))
 	case err != nil && ctx.Err() != nil:
 		return withCode(ExitInterrupted, fmt.Errorf("interrupted: no output written, state unchanged (%w)", err))
@@ -139,8 +139,8 @@ func runExport(ctx context.Context, o *exportOptions, streams *IO, log *slog.Log
 	return nil
 }
 
-func (o *exportOptions) pipelineOptions(streams *IO) (pipeline.ExportOptions, error) {
-	eo := pipeline.ExportOptions{Output: o.Output, Overwrite: o.Overwrite, Stdout: streams.Out, Overlap: o.Overlap,
+func (o *exportOptions) pipelineOptions(streams *IO) (export.Options, error) {
+	eo := export.Options{Output: o.Output, Overwrite: o.Overwrite, Stdout: streams.Out, Overlap: o.Overlap,
 		IncludeDeleted: o.IncludeDeleted, Record: o.Record, Now: o.now}
 	if o.Overlap == 0 {
 		eo.Overlap = -1 // an explicit 0 means no window
@@ -230,7 +230,7 @@ func parseSince(s string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("--since %q: write 2026-11-27T06:00:00Z or 2026-11-27", s)
 }
 
-func printExportSummary(w io.Writer, sum *pipeline.ExportSummary, output string) {
+func printExportSummary(w io.Writer, sum *export.Summary, output string) {
 	for _, warn := range sum.Warnings {
 		fmt.Fprintf(w, "export: %s\n", warn)
 	}
@@ -255,7 +255,7 @@ func printExportSummary(w io.Writer, sum *pipeline.ExportSummary, output string)
 
 // logExportSummary is printExportSummary as JSON records: a WARN per
 // warning, then one "export summary" record with the counts per entity.
-func logExportSummary(log *slog.Logger, sum *pipeline.ExportSummary, output string) {
+func logExportSummary(log *slog.Logger, sum *export.Summary, output string) {
 	for _, warn := range sum.Warnings {
 		log.Warn(warn)
 	}

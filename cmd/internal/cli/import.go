@@ -15,7 +15,7 @@ import (
 	"github.com/capsule-etl/capsule-etl/formats/files"
 	"github.com/capsule-etl/capsule-etl/mappings"
 	"github.com/capsule-etl/capsule-etl/mappings/layout"
-	"github.com/capsule-etl/capsule-etl/pipeline"
+	"github.com/capsule-etl/capsule-etl/pipeline/importer"
 	"github.com/capsule-etl/capsule-etl/pipeline/journal"
 )
 
@@ -107,7 +107,7 @@ func runImport(ctx context.Context, o *importOptions, inputs, args []string, str
 	if o.Reserve < 0 || o.Reserve >= 100 {
 		return usageError(fmt.Errorf("--reserve %v: give a percentage from 0 to 99", o.Reserve))
 	}
-	cfg := pipeline.Config{
+	cfg := importer.Config{
 		Inputs: inputs, Source: o.Source, DryRun: o.DryRun || o.Offline, Offline: o.Offline,
 		ErrorsPath: o.Errors, JournalPath: o.Journal, MaxErrors: o.MaxErrors, Abandon: o.Abandon,
 		Reserve: o.Reserve, Workers: o.Workers, Args: args, CreateFields: o.CreateFields,
@@ -147,15 +147,15 @@ func runImport(ctx context.Context, o *importOptions, inputs, args []string, str
 		}
 		cfg.Plan = w
 	}
-	res, err := pipeline.Import(ctx, cfg)
+	res, err := importer.Import(ctx, cfg)
 	switch {
 	case res != nil && log != nil:
-		pipeline.LogSummary(log, res)
+		importer.LogSummary(log, res)
 	case res != nil:
-		pipeline.WriteSummary(streams.ErrOut, res)
+		importer.WriteSummary(streams.ErrOut, res)
 	}
-	var ie *pipeline.InputError
-	var pe *pipeline.PreflightError
+	var ie *importer.InputError
+	var pe *importer.PreflightError
 	var ue *journal.UnfinishedRunError
 	switch {
 	case err == nil:
