@@ -2,6 +2,7 @@ package layout
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/capsule-etl/capsule-etl/capsule"
@@ -9,17 +10,19 @@ import (
 )
 
 // Entities of the default layout, as given to --entity.
+// They are capsule's collection paths.
 const (
-	Parties       = "parties"
-	Opportunities = "opportunities"
-	Kases         = "kases"
-	Entries       = "entries"
-	Tasks         = "tasks"
+	Parties       = capsule.PathParties
+	Opportunities = capsule.PathOpportunities
+	Kases         = capsule.PathKases
+	Entries       = capsule.PathEntries
+	Tasks         = capsule.PathTasks
 )
 
 // All lists the entities in the order an "all" export writes them (and an
-// import must create them: parties before what links to them).
-var All = []string{Parties, Opportunities, Kases, Entries, Tasks}
+// import must create them: parties before what links to them):
+// capsule.Collections.
+var All = slices.Clone(capsule.Collections)
 
 // FieldPrefix starts the column of a custom field: "Field: Lead Source".
 const FieldPrefix = "Field: "

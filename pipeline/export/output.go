@@ -196,19 +196,12 @@ func newMappingExport(p *mappings.Program, record string) (*mappingExport, error
 		if r.Name != exp.Record {
 			continue
 		}
-		switch r.Entity {
-		case "person":
-			me.entity, me.partyType = layout.Parties, capsule.PartyPerson
-		case "organisation", "organization":
-			me.entity, me.partyType = layout.Parties, capsule.PartyOrganisation
-		case "opportunity":
-			me.entity = layout.Opportunities
-		case "project", "kase":
-			me.entity = layout.Kases
-		case "note", "entry":
-			me.entity = layout.Entries
-		case "task":
-			me.entity = layout.Tasks
+		word := r.Entity
+		if word == "organization" {
+			word = capsule.Organisations.Singular
+		}
+		if k := capsule.KindOf(word); k != nil {
+			me.entity, me.partyType = k.Path, k.PartyType
 		}
 	}
 	if me.entity == "" {

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/capsule-etl/capsule-etl/capsule"
 	"github.com/capsule-etl/capsule-etl/pipeline/journal"
 )
 
@@ -81,12 +82,12 @@ func (e *entry) record() map[string]any {
 // kindOfRecord tells organisations from people in the parties collection.
 func kindOfRecord(path string, rec map[string]any) *kind {
 	switch path {
-	case "parties":
-		if str(rec["type"]) == "organisation" {
+	case capsule.PathParties:
+		if str(rec["type"]) == capsule.PartyOrganisation {
 			return kindOrg
 		}
 		return kindPers
-	case "opportunities":
+	case capsule.PathOpportunities:
 		return kindOpp
 	}
 	return kindKase

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/url"
 
+	"github.com/capsule-etl/capsule-etl/capsule"
 	"github.com/capsule-etl/capsule-etl/pipeline/journal"
 )
 
@@ -28,7 +29,7 @@ var errAllFound = errors.New("all wanted ids found")
 func loadByID(ctx context.Context, a *api, path string, want map[string]bool, ix *index) error {
 	k := kindEntry
 	q := url.Values{"perPage": {"100"}}
-	if path == "tasks" {
+	if path == capsule.PathTasks {
 		k = kindTask
 		// The default listing holds open tasks only.
 		q.Set("status", "open,completed,pending")

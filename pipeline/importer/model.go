@@ -4,27 +4,32 @@ import (
 	"encoding/json"
 	"strconv"
 
+	"github.com/capsule-etl/capsule-etl/capsule"
 	"github.com/capsule-etl/capsule-etl/formats/files"
 
 	"github.com/capsule-etl/capsule-etl/mappings"
 	"github.com/capsule-etl/capsule-etl/pipeline/journal"
 )
 
-// kind describes one Capsule entity as the importer writes it.
+// kind describes one Capsule entity as the importer writes it: the words
+// come from capsule's table of kinds.
 type kind struct {
-	label   string // summary and journal entity: organisations, people, opportunities, projects, notes, tasks
+	label   string // summary and journal entity (capsule.Kind.Name): organisations, people, ...
 	path    string // API collection: parties, opportunities, kases, entries, tasks
 	wrapper string // JSON wrapper key: party, opportunity, kase, entry, task
 	rank    int    // relationship order when refs do not decide it
 }
 
+func newKind(k *capsule.Kind, rank int) *kind { return &kind{k.Name, k.Path, k.Wrapper, rank} }
+
 var (
-	kindOrg   = &kind{"organisations", "parties", "party", 0}
-	kindPers  = &kind{"people", "parties", "party", 1}
-	kindOpp   = &kind{"opportunities", "opportunities", "opportunity", 2}
-	kindKase  = &kind{"projects", "kases", "kase", 2}
-	kindEntry = &kind{"notes", "entries", "entry", 3}
-	kindTask  = &kind{"tasks", "tasks", "task", 3}
+	kindOrg   = newKind(capsule.Organisations, 0)
+	kindPers  = newKind(capsule.People, 1)
+	kindOpp   = newKind(capsule.Opportunities, 2)
+	kindKase  = newKind(capsule.Projects, 2)
+	kindEntry = newKind(capsule.Notes, 3)
+	kindTask  = newKind(capsule.Tasks, 3)
+	kinds     = []*kind{kindOrg, kindPers, kindOpp, kindKase, kindEntry, kindTask}
 )
 
 func kindOf(op *mappings.Op) *kind {

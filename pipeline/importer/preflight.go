@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/capsule-etl/capsule-etl/capsule"
 	"github.com/capsule-etl/capsule-etl/mappings"
 )
 
@@ -192,11 +193,11 @@ func (n *needs) note(op *mappings.Op, in *input, row int) {
 		n.refs[r.Kind] = true
 		switch r.Kind {
 		case mappings.RefOrganisation, mappings.RefParty:
-			n.indexes["parties"] = true
+			n.indexes[capsule.PathParties] = true
 		case mappings.RefOpportunity:
-			n.indexes["opportunities"] = true
+			n.indexes[capsule.PathOpportunities] = true
 		case mappings.RefKase:
-			n.indexes["kases"] = true
+			n.indexes[capsule.PathKases] = true
 		}
 		if r.Kind == mappings.RefMilestone && r.Pipeline != "" {
 			if _, ok := n.pipelines[r.Pipeline]; !ok {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/capsule-etl/capsule-etl/capsule"
 	"github.com/capsule-etl/capsule-etl/pipeline/journal"
 )
 
@@ -21,7 +22,7 @@ type reconciler struct {
 }
 
 func kindByLabel(label string) *kind {
-	for _, k := range []*kind{kindOrg, kindPers, kindOpp, kindKase, kindEntry, kindTask} {
+	for _, k := range kinds {
 		if k.label == label {
 			return k
 		}
@@ -273,14 +274,14 @@ func (rc *reconciler) findChild(ctx context.Context, run *journal.Run, k *kind, 
 	b := body[k.wrapper]
 	var path, key string
 	if k == kindEntry {
-		for _, link := range []string{"party", "opportunity", "kase"} {
-			if id := refID(b[link]); id != "" {
-				path = map[string]string{"party": "parties", "opportunity": "opportunities", "kase": "kases"}[link] + "/" + id + "/entries"
+		for _, link := range []*capsule.Kind{capsule.Organisations, capsule.Opportunities, capsule.Projects} {
+			if id := refID(b[link.Wrapper]); id != "" {
+				path = link.Path + "/" + id + "/" + capsule.PathEntries
 			}
 		}
-		key = "entries"
+		key = capsule.PathEntries
 	} else {
-		path, key = "tasks", "tasks"
+		path, key = capsule.PathTasks, capsule.PathTasks
 	}
 	if path == "" {
 		return "", false, nil

@@ -348,18 +348,17 @@ func (p *progressLog) finish() {
 func exportEntity(word string) (string, error) {
 	e := strings.ToLower(strings.TrimSpace(word))
 	switch e {
-	case "party", "parties":
-		return layout.Parties, nil
-	case "opportunity", "opportunities", "deal", "deals":
-		return layout.Opportunities, nil
-	case "kase", "kases", "project", "projects", "case", "cases":
-		return layout.Kases, nil
-	case "entry", "entries", "note", "notes", "history":
-		return layout.Entries, nil
-	case "task", "tasks":
-		return layout.Tasks, nil
+	case "deal", "deals":
+		return capsule.PathOpportunities, nil
+	case "case", "cases":
+		return capsule.PathKases, nil
+	case "history":
+		return capsule.PathEntries, nil
 	case "people", "person", "persons", "contacts", "contact", "organisations", "organisation", "organizations", "organization", "companies", "company":
 		return "", fmt.Errorf("people and organisations are both parties: use --entity parties (its Type column tells them apart)")
+	}
+	if k := capsule.KindOf(e); k != nil {
+		return k.Path, nil
 	}
 	return "", fmt.Errorf("unknown entity %q: choose from %s (or all, for .xlsx)", word, strings.Join(layout.All, ", "))
 }
