@@ -9,7 +9,7 @@ import (
 
 	"github.com/capsule-etl/capsule-etl/capsule"
 
-	"github.com/capsule-etl/capsule-etl/mappings/layout"
+	"github.com/capsule-etl/capsule-etl/pipeline/export/layout"
 )
 
 // BenchmarkExport measures records/s from the sandbox over loopback to each

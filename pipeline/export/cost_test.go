@@ -8,7 +8,7 @@ import (
 
 	"github.com/capsule-etl/capsule-etl/capsule"
 	"github.com/capsule-etl/capsule-etl/formats/files"
-	"github.com/capsule-etl/capsule-etl/mappings/layout"
+	"github.com/capsule-etl/capsule-etl/pipeline/export/layout"
 )
 
 // createParties adds n organisations with an email each.

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/capsule-etl/capsule-etl/formats/files"
-	"github.com/capsule-etl/capsule-etl/mappings/layout"
+	"github.com/capsule-etl/capsule-etl/pipeline/export/layout"
 )
 
 func TestExportPartiesCSV(t *testing.T) {

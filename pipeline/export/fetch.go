@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/capsule-etl/capsule-etl/capsule"
-	"github.com/capsule-etl/capsule-etl/mappings/layout"
+	"github.com/capsule-etl/capsule-etl/pipeline/export/layout"
 )
 
 // pendingHint is what the export declares to the pacer as still to come

@@ -13,7 +13,7 @@ import (
 	"github.com/capsule-etl/capsule-etl/capsule"
 	"github.com/capsule-etl/capsule-etl/capsule/sandbox"
 	"github.com/capsule-etl/capsule-etl/formats/files"
-	"github.com/capsule-etl/capsule-etl/mappings/layout"
+	"github.com/capsule-etl/capsule-etl/pipeline/export/layout"
 )
 
 // manualClock is the sandbox's clock: tests move it on so that changes

@@ -10,7 +10,7 @@ import (
 	"github.com/capsule-etl/capsule-etl/formats/files"
 	"github.com/capsule-etl/capsule-etl/formats/xlsxfile"
 	"github.com/capsule-etl/capsule-etl/mappings"
-	"github.com/capsule-etl/capsule-etl/mappings/layout"
+	"github.com/capsule-etl/capsule-etl/pipeline/export/layout"
 )
 
 // deletedHeader is the companion file's columns.

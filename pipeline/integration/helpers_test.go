@@ -12,7 +12,7 @@ import (
 
 	"github.com/capsule-etl/capsule-etl/capsule"
 	"github.com/capsule-etl/capsule-etl/capsule/sandbox"
-	"github.com/capsule-etl/capsule-etl/mappings/layout"
+	"github.com/capsule-etl/capsule-etl/pipeline/export/layout"
 )
 
 var testFields = []sandbox.SeedFieldDef{

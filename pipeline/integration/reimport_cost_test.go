@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/capsule-etl/capsule-etl/capsule"
-	"github.com/capsule-etl/capsule-etl/mappings/layout"
 	"github.com/capsule-etl/capsule-etl/pipeline/export"
+	"github.com/capsule-etl/capsule-etl/pipeline/export/layout"
 	"github.com/capsule-etl/capsule-etl/pipeline/importer"
 )
 

@@ -18,8 +18,8 @@ import (
 
 	"github.com/capsule-etl/capsule-etl/capsule"
 	"github.com/capsule-etl/capsule-etl/mappings"
-	"github.com/capsule-etl/capsule-etl/mappings/layout"
 	"github.com/capsule-etl/capsule-etl/pipeline/export"
+	"github.com/capsule-etl/capsule-etl/pipeline/export/layout"
 )
 
 // exportOptions are the inputs of `capsule-etl export`.

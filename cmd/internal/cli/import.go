@@ -14,7 +14,7 @@ import (
 	"github.com/capsule-etl/capsule-etl/formats"
 	"github.com/capsule-etl/capsule-etl/formats/files"
 	"github.com/capsule-etl/capsule-etl/mappings"
-	"github.com/capsule-etl/capsule-etl/mappings/layout"
+	"github.com/capsule-etl/capsule-etl/pipeline/export/layout"
 	"github.com/capsule-etl/capsule-etl/pipeline/importer"
 	"github.com/capsule-etl/capsule-etl/pipeline/journal"
 )
