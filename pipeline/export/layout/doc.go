@@ -1,7 +1,9 @@
 // Package layout is capsule-etl's default export layout: the columns
 // `capsule-etl export` writes without --mapping, and the import mapping
 // that reads those files back, so `capsule-etl import` accepts them
-// unchanged.
+// unchanged. One column table per entity (columns.go) gives all three: the
+// header and column types, the cells of a row, and the import mapping's
+// lines, so they cannot drift apart.
 //
 // # Export side
 //

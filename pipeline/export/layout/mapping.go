@@ -58,89 +58,15 @@ func MappingYAML(entity string, header *formats.Header, opts ...Option) ([]byte,
 	g.line(0, "records:")
 	switch entity {
 	case Parties:
-		g.line(1, "organisation:")
-		g.line(2, "entity: organisation")
-		g.line(2, `when: "lower(trim({Type})) == 'organisation'"`)
-		g.line(2, "match: [{id: ID}, name]")
-		g.line(2, "fields:")
-		g.text("name", "Name")
-		g.partyCommon()
-		g.line(1, "person:")
-		g.line(2, "entity: person")
-		g.line(2, `when: "lower(trim({Type})) == 'person'"`)
-		g.line(2, "match: [{id: ID}, email]")
-		g.line(2, "fields:")
-		g.text("title", "Title")
-		g.text("firstName", "First Name")
-		g.text("lastName", "Last Name")
-		g.text("jobTitle", "Job Title")
-		// By id in the same account; by name in another one, where it links
-		// to the organisation created from the same file (organisations are
-		// written first).
-		g.link("organisation", "Organisation", "Organisation ID")
-		g.partyCommon()
+		partyTable.mapping(g)
 	case Opportunities:
-		g.line(1, "opportunity:")
-		g.line(2, "entity: opportunity")
-		g.line(2, "match: [{id: ID}]")
-		g.line(2, "fields:")
-		g.text("name", "Name")
-		g.text("description", "Description")
-		g.link("party", "Party", "Party ID")
-		if g.has("Milestone") && g.has("Pipeline") { // a milestone name means nothing without its pipeline
-			g.line(3, "milestone: {column: %s, pipeline: %s, transform: [unguard]}", q("Milestone"), q("{Pipeline}"))
-		}
-		if g.has("Value") && g.has("Currency") {
-			g.line(3, "value: {amount: {column: Value, type: decimal}, currency: {column: Currency}}")
-		}
-		g.col("expectedCloseOn", "Expected Close On")
-		g.col("probability", "Probability")
-		g.col("duration", "Duration")
-		g.col("durationBasis", "Duration Basis")
-		g.text("lostReason", "Lost Reason")
-		g.text("owner", "Owner")
-		g.text("team", "Team")
-		g.tagsFields()
+		opportunityTable.mapping(g)
 	case Kases:
-		g.line(1, "project:")
-		g.line(2, "entity: project")
-		g.line(2, "match: [{id: ID}]")
-		g.line(2, "fields:")
-		g.text("name", "Name")
-		g.text("description", "Description")
-		g.link("party", "Party", "Party ID")
-		g.link("opportunity", "Opportunity", "Opportunity ID")
-		g.col("status", "Status")
-		g.col("expectedCloseOn", "Expected Close On")
-		g.text("owner", "Owner")
-		g.text("team", "Team")
-		g.tagsFields()
+		kaseTable.mapping(g)
 	case Entries:
-		g.line(1, "note:")
-		g.line(2, "entity: note")
-		if g.has("Type") {
-			// Only notes can be written through the API; other entry
-			// types (emails, ...) are skipped.
-			g.line(2, `when: "lower(trim({Type})) in ['', 'note']"`)
-		}
-		g.line(2, "match: [{id: ID}]")
-		g.line(2, "fields:")
-		g.text("content", "Content")
-		g.col("entryAt", "Entry At")
-		g.links()
+		entryTable.mapping(g)
 	case Tasks:
-		g.line(1, "task:")
-		g.line(2, "entity: task")
-		g.line(2, "match: [{id: ID}]")
-		g.line(2, "fields:")
-		g.text("description", "Description")
-		g.text("detail", "Detail")
-		g.col("dueOn", "Due On")
-		g.col("dueTime", "Due Time")
-		g.col("status", "Status")
-		g.text("category", "Category")
-		g.text("owner", "Owner")
-		g.links()
+		taskTable.mapping(g)
 	default:
 		return nil, fmt.Errorf("unknown entity %q: use %s", entity, strings.Join(All, ", "))
 	}
@@ -184,16 +110,40 @@ func (g *gen) text(field, column string) {
 // normalisation, so a round trip gives back the stored values.
 func kept(column string) string { return "{column: " + q(column) + ", transform: [unguard, trim]}" }
 
-func (g *gen) partyCommon() {
-	g.text("about", "About")
-	g.text("owner", "Owner")
-	g.text("team", "Team")
+// mapping writes t's records, each with the fields its columns feed, in
+// column order.
+func (t *table[T]) mapping(g *gen) {
+	for _, rec := range t.records {
+		g.line(1, "%s:", rec.name)
+		g.line(2, "entity: %s", rec.name)
+		if rec.when != "" && (rec.whenCol == "" || g.has(rec.whenCol)) {
+			g.line(2, "when: %s", rec.when)
+		}
+		g.line(2, "match: %s", rec.match)
+		g.line(2, "fields:")
+		for _, c := range t.columns {
+			if c.imp != nil && (c.record == "" || c.record == rec.name) {
+				c.imp(g, c.name)
+			}
+		}
+	}
+}
+
+// The numbered list columns of parties, present in the file.
+
+func emailMapping(g *gen, _ string) {
 	g.list("emailAddresses", `^Email (\d+)$`, func(n string) string {
 		return fmt.Sprintf("{address: %s, type: {column: %s}}", kept("Email "+n), q("Email "+n+" Type"))
 	}, "Email %s Type")
+}
+
+func phoneMapping(g *gen, _ string) {
 	g.list("phoneNumbers", `^Phone (\d+)$`, func(n string) string {
 		return fmt.Sprintf("{number: %s, type: {column: %s}}", kept("Phone "+n), q("Phone "+n+" Type"))
 	}, "Phone %s Type")
+}
+
+func addressMapping(g *gen, _ string) {
 	g.list("addresses", `^Address (\d+) Street$`, func(n string) string {
 		parts := make([]string, 0, len(addressParts))
 		for _, p := range addressParts {
@@ -209,6 +159,9 @@ func (g *gen) partyCommon() {
 		}
 		return "{" + strings.Join(parts, ", ") + "}"
 	}, "")
+}
+
+func websiteMapping(g *gen, _ string) {
 	g.list("websites", `^Website (\d+)$`, func(n string) string {
 		s := "{address: " + kept("Website "+n)
 		if c := "Website " + n + " Service"; g.has(c) {
@@ -219,7 +172,6 @@ func (g *gen) partyCommon() {
 		}
 		return s + "}"
 	}, "")
-	g.tagsFields()
 }
 
 // list writes one item per numbered column group found in the header, in
@@ -274,12 +226,6 @@ func (g *gen) tagsFields() {
 		}
 		g.line(4, "%s: {column: %s%s}", qKey(name), q(col), typ)
 	}
-}
-
-func (g *gen) links() {
-	g.link("party", "Party", "Party ID")
-	g.link("opportunity", "Opportunity", "Opportunity ID")
-	g.link("kase", "Project", "Project ID")
 }
 
 // link maps a linked record by name and, when the file has the id column,

@@ -2,7 +2,6 @@ package layout
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/capsule-etl/capsule-etl/capsule"
@@ -16,15 +15,15 @@ func (l *Layout) Row(rec any, dst []formats.Value) ([]formats.Value, error) {
 	r := rowBuilder{cells: dst[:0]}
 	switch v := rec.(type) {
 	case *capsule.Party:
-		l.party(&r, v)
+		partyTable.row(l, &r, v)
 	case *capsule.Opportunity:
-		l.opportunity(&r, v)
+		opportunityTable.row(l, &r, v)
 	case *capsule.Kase:
-		l.kase(&r, v)
+		kaseTable.row(l, &r, v)
 	case *capsule.Entry:
-		l.entry(&r, v)
+		entryTable.row(l, &r, v)
 	case *capsule.Task:
-		l.task(&r, v)
+		taskTable.row(l, &r, v)
 	default:
 		return nil, fmt.Errorf("layout %s: cannot write a %T", l.Entity, rec)
 	}
@@ -32,6 +31,13 @@ func (l *Layout) Row(rec any, dst []formats.Value) ([]formats.Value, error) {
 		return nil, fmt.Errorf("layout %s: %d cells for %d columns (a %T of another entity?)", l.Entity, len(r.cells), len(l.header), rec)
 	}
 	return r.cells, nil
+}
+
+// row writes v's cells, column by column.
+func (t *table[T]) row(l *Layout, r *rowBuilder, v *T) {
+	for _, c := range t.columns {
+		c.cells(l, r, v)
+	}
 }
 
 type rowBuilder struct{ cells []formats.Value }
@@ -106,20 +112,17 @@ func PartyName(p capsule.PartyRef) string {
 	return strings.TrimSpace(p.FirstName.Value() + " " + p.LastName.Value())
 }
 
-func (l *Layout) party(r *rowBuilder, p *capsule.Party) {
-	r.id(p.ID)
-	r.opt(p.Type)
-	r.opt(p.Name)
-	r.opt(p.Title)
-	r.opt(p.FirstName)
-	r.opt(p.LastName)
-	r.opt(p.JobTitle)
-	r.party(p.Organisation)
-	r.opt(p.About)
-	r.user(p.Owner)
-	r.ref(p.Team)
-	c := l.Counts
-	for i := range c.Emails {
+// The numbered list columns of a parties file: l.Counts fixes how many.
+
+func emailColumns(l *Layout, add func(string, formats.Kind)) {
+	for i := 1; i <= l.Counts.Emails; i++ {
+		add(fmt.Sprintf("Email %d", i), formats.String)
+		add(fmt.Sprintf("Email %d Type", i), formats.String)
+	}
+}
+
+func emailCells(l *Layout, r *rowBuilder, p *capsule.Party) {
+	for i := range l.Counts.Emails {
 		if i < len(p.EmailAddresses) {
 			r.opt(p.EmailAddresses[i].Address)
 			r.opt(p.EmailAddresses[i].Type)
@@ -128,7 +131,17 @@ func (l *Layout) party(r *rowBuilder, p *capsule.Party) {
 			r.str("")
 		}
 	}
-	for i := range c.Phones {
+}
+
+func phoneColumns(l *Layout, add func(string, formats.Kind)) {
+	for i := 1; i <= l.Counts.Phones; i++ {
+		add(fmt.Sprintf("Phone %d", i), formats.String)
+		add(fmt.Sprintf("Phone %d Type", i), formats.String)
+	}
+}
+
+func phoneCells(l *Layout, r *rowBuilder, p *capsule.Party) {
+	for i := range l.Counts.Phones {
 		if i < len(p.PhoneNumbers) {
 			r.opt(p.PhoneNumbers[i].Number)
 			r.opt(p.PhoneNumbers[i].Type)
@@ -137,7 +150,18 @@ func (l *Layout) party(r *rowBuilder, p *capsule.Party) {
 			r.str("")
 		}
 	}
-	for i := range c.Addresses {
+}
+
+func addressColumns(l *Layout, add func(string, formats.Kind)) {
+	for i := 1; i <= l.Counts.Addresses; i++ {
+		for _, p := range addressParts {
+			add(fmt.Sprintf("Address %d %s", i, p), formats.String)
+		}
+	}
+}
+
+func addressCells(l *Layout, r *rowBuilder, p *capsule.Party) {
+	for i := range l.Counts.Addresses {
 		var a capsule.Address
 		if i < len(p.Addresses) {
 			a = p.Addresses[i]
@@ -149,7 +173,18 @@ func (l *Layout) party(r *rowBuilder, p *capsule.Party) {
 		r.opt(a.Country)
 		r.opt(a.Type)
 	}
-	for i := range c.Websites {
+}
+
+func websiteColumns(l *Layout, add func(string, formats.Kind)) {
+	for i := 1; i <= l.Counts.Websites; i++ {
+		add(fmt.Sprintf("Website %d", i), formats.String)
+		add(fmt.Sprintf("Website %d Service", i), formats.String)
+		add(fmt.Sprintf("Website %d Type", i), formats.String)
+	}
+}
+
+func websiteCells(l *Layout, r *rowBuilder, p *capsule.Party) {
+	for i := range l.Counts.Websites {
 		var w capsule.Website
 		if i < len(p.Websites) {
 			w = p.Websites[i]
@@ -158,91 +193,6 @@ func (l *Layout) party(r *rowBuilder, p *capsule.Party) {
 		r.opt(w.Service)
 		r.opt(w.Type)
 	}
-	l.tagsFields(r, p.Tags, p.Fields)
-	r.ts(p.CreatedAt)
-	r.ts(p.UpdatedAt)
-	r.ts(p.LastContactedAt)
-}
-
-func (l *Layout) opportunity(r *rowBuilder, o *capsule.Opportunity) {
-	r.id(o.ID)
-	r.opt(o.Name)
-	r.opt(o.Description)
-	r.party(o.Party)
-	ms, _ := o.Milestone.Get()
-	r.str(l.Pipelines[ms.ID])
-	r.str(ms.Name.Value())
-	val, _ := o.Value.Get()
-	if a, ok := val.Amount.Get(); ok {
-		r.cells = append(r.cells, formats.DecimalValue(strconv.FormatFloat(a, 'f', -1, 64)))
-	} else {
-		r.str("")
-	}
-	r.opt(val.Currency)
-	r.num(o.Probability)
-	r.date(o.ExpectedCloseOn)
-	r.num(o.Duration)
-	r.opt(o.DurationBasis)
-	r.date(o.ClosedOn)
-	r.ref(o.LostReason)
-	r.user(o.Owner)
-	r.ref(o.Team)
-	l.tagsFields(r, o.Tags, o.Fields)
-	r.ts(o.CreatedAt)
-	r.ts(o.UpdatedAt)
-	r.ts(o.LastContactedAt)
-}
-
-func (l *Layout) kase(r *rowBuilder, k *capsule.Kase) {
-	r.id(k.ID)
-	r.opt(k.Name)
-	r.opt(k.Description)
-	r.party(k.Party)
-	r.refWithID(k.Opportunity)
-	r.opt(k.Status)
-	r.ref(k.Stage)
-	r.date(k.StartOn)
-	r.date(k.ExpectedCloseOn)
-	r.date(k.ClosedOn)
-	r.user(k.Owner)
-	r.ref(k.Team)
-	l.tagsFields(r, k.Tags, k.Fields)
-	r.ts(k.CreatedAt)
-	r.ts(k.UpdatedAt)
-	r.ts(k.LastContactedAt)
-}
-
-func (l *Layout) entry(r *rowBuilder, e *capsule.Entry) {
-	r.id(e.ID)
-	r.opt(e.Type)
-	r.opt(e.Subject)
-	r.opt(e.Content)
-	r.ts(e.EntryAt)
-	r.user(e.Creator)
-	r.ref(e.ActivityType)
-	r.party(e.Party)
-	r.refWithID(e.Opportunity)
-	r.refWithID(e.Kase)
-	r.ts(e.CreatedAt)
-	r.ts(e.UpdatedAt)
-}
-
-func (l *Layout) task(r *rowBuilder, t *capsule.Task) {
-	r.id(t.ID)
-	r.opt(t.Description)
-	r.opt(t.Detail)
-	r.date(t.DueOn)
-	r.opt(t.DueTime)
-	r.opt(t.Status)
-	cat, _ := t.Category.Get()
-	r.str(cat.Name.Value())
-	r.user(t.Owner)
-	r.party(t.Party)
-	r.refWithID(t.Opportunity)
-	r.refWithID(t.Kase)
-	r.ts(t.CompletedAt)
-	r.ts(t.CreatedAt)
-	r.ts(t.UpdatedAt)
 }
 
 // tagsFields writes the Tags column and one column per custom field
