@@ -2,9 +2,7 @@ package export
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"testing"
 
@@ -181,16 +179,9 @@ func readAll(t testing.TB, path string, opt files.Options) (*formats.Header, []*
 		t.Fatal(err)
 	}
 	defer r.Close()
-	var out []*formats.Record
-	for {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, rec.Clone())
+	out, err := formats.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return r.Header(), out
 }

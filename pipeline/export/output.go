@@ -8,7 +8,6 @@ import (
 	"github.com/capsule-etl/capsule-etl/capsule"
 	"github.com/capsule-etl/capsule-etl/formats"
 	"github.com/capsule-etl/capsule-etl/formats/files"
-	"github.com/capsule-etl/capsule-etl/formats/xlsxfile"
 	"github.com/capsule-etl/capsule-etl/mappings"
 	"github.com/capsule-etl/capsule-etl/pipeline/export/layout"
 )
@@ -19,7 +18,7 @@ var deletedKinds = []formats.Kind{formats.String, formats.Int, formats.Timestamp
 
 // output is where rows go: one file, or one workbook with a sheet per entity.
 type output struct {
-	wb    *xlsxfile.Workbook
+	wb    *files.Workbook
 	w     formats.Writer
 	path  string
 	opt   files.WriteOptions
@@ -30,7 +29,7 @@ type output struct {
 func (o *output) sheet(name string, header []string, kinds []formats.Kind) (formats.Writer, error) {
 	if o.isWB {
 		if o.wb == nil {
-			wb, err := xlsxfile.NewWorkbook(o.path, xlsxfile.WithOverwrite(o.opt.Overwrite))
+			wb, err := files.CreateWorkbook(o.path, files.WriteOptions{Overwrite: o.opt.Overwrite})
 			if err != nil {
 				return nil, err
 			}

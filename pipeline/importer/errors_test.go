@@ -2,14 +2,13 @@ package importer_test
 
 import (
 	"bytes"
-	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/capsule-etl/capsule-etl/capsule/sandbox"
+	"github.com/capsule-etl/capsule-etl/formats"
 	"github.com/capsule-etl/capsule-etl/formats/files"
 	"github.com/capsule-etl/capsule-etl/pipeline/importer"
 )
@@ -51,11 +50,7 @@ func readAllRows(t *testing.T, path string) ([]string, [][]string) {
 	}
 	defer r.Close()
 	var out [][]string
-	for {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
+	for rec, err := range formats.Records(r) {
 		if err != nil {
 			t.Fatal(err)
 		}

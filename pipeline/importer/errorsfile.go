@@ -1,9 +1,7 @@
 package importer
 
 import (
-	"errors"
 	"fmt"
-	"io"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -85,11 +83,7 @@ func writeErrors(path string, in *input, rows map[int]rowReject) error {
 		return fmt.Errorf("creating the errors file %s: %w (choose another with --errors)", path, err)
 	}
 	vals := make([]formats.Value, len(header))
-	for {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
+	for rec, err := range formats.Records(r) {
 		if err != nil {
 			abort(w)
 			return err
