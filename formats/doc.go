@@ -20,7 +20,8 @@
 // Record.Pos names file, sheet and the row number a spreadsheet shows
 // (the header on the first line is row 1).
 //
-// Reading: Reader.Read returns io.EOF after the last record. Every reader
+// Reading: Reader.Read returns io.EOF after the last record; Records
+// iterates a reader and ReadAll collects every record (cloned). Every reader
 // also implements Informer (Info: format, encoding, delimiter, sheets,
 // header row). Problems are *ParseError values naming file, sheet, row and
 // column and wrapping a sentinel: ErrBlankHeader, ErrDuplicateHeader,

@@ -16,3 +16,18 @@ func createXLSX(path string, header []string, opt WriteOptions) (formats.Writer,
 	}
 	return xlsxfile.Create(path, opt.Sheet, header, opt.ColumnTypes, opts...)
 }
+
+// Workbook is an XLSX file written one sheet after another (AddSheet for
+// each, then Close; Abort leaves nothing behind).
+type Workbook = xlsxfile.Workbook
+
+// CreateWorkbook starts a workbook at path; opt.Overwrite and
+// opt.NoFormulaGuard apply (the other options are per sheet or other
+// formats').
+func CreateWorkbook(path string, opt WriteOptions) (*Workbook, error) {
+	opts := []xlsxfile.WriteOption{xlsxfile.WithOverwrite(opt.Overwrite)}
+	if opt.NoFormulaGuard {
+		opts = append(opts, xlsxfile.WithoutFormulaGuard())
+	}
+	return xlsxfile.NewWorkbook(path, opts...)
+}

@@ -2,9 +2,7 @@ package cli
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"math/big"
 	"path/filepath"
@@ -70,11 +68,7 @@ func readExport(path, sheet string) (*exported, error) {
 		x.path += " sheet " + sheet
 	}
 	names := r.Header().Names()
-	for {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			return x, nil
-		}
+	for rec, err := range formats.Records(r) {
 		if err != nil {
 			return nil, err
 		}
@@ -86,6 +80,7 @@ func readExport(path, sheet string) (*exported, error) {
 		}
 		x.rows = append(x.rows, row)
 	}
+	return x, nil
 }
 
 // unguard takes off the quote a CSV export puts before text a spreadsheet

@@ -5,7 +5,8 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/capsule-etl/capsule-etl/pipeline"
+	"github.com/capsule-etl/capsule-etl/pipeline/export"
+	"github.com/capsule-etl/capsule-etl/pipeline/importer"
 	"github.com/capsule-etl/capsule-etl/pipeline/journal"
 	"github.com/capsule-etl/capsule-etl/pipeline/rollback"
 )
@@ -54,11 +55,11 @@ var exitCodes = []struct {
 	match func(error) bool
 	code  int
 }{
-	{"bad input file or mapping", isA[*pipeline.InputError], ExitUsage},
-	{"the account lacks what the mapping needs", isA[*pipeline.PreflightError], ExitUsage},
+	{"bad input file or mapping", isA[*importer.InputError], ExitUsage},
+	{"the account lacks what the mapping needs", isA[*importer.PreflightError], ExitUsage},
 	{"another run of the journal is unfinished", isA[*journal.UnfinishedRunError], ExitUsage},
-	{"an export option is wrong", isA[*pipeline.OptionError], ExitUsage},
-	{"the export output exists", is(pipeline.ErrOutputExists), ExitUsage},
+	{"an export option is wrong", isA[*export.OptionError], ExitUsage},
+	{"the export output exists", is(export.ErrOutputExists), ExitUsage},
 	{"the run is a rollback", is(rollback.ErrIsRollback), ExitUsage},
 	{"the token is another account's", isA[*rollback.AccountError], ExitUsage},
 	{"interrupted", is(context.Canceled), ExitInterrupted},

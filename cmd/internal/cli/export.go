@@ -18,8 +18,8 @@ import (
 
 	"github.com/capsule-etl/capsule-etl/capsule"
 	"github.com/capsule-etl/capsule-etl/mappings"
-	"github.com/capsule-etl/capsule-etl/mappings/layout"
-	"github.com/capsule-etl/capsule-etl/pipeline"
+	"github.com/capsule-etl/capsule-etl/pipeline/export"
+	"github.com/capsule-etl/capsule-etl/pipeline/export/layout"
 )
 
 // exportOptions are the streams and flags of `capsule-etl export`.
@@ -115,7 +115,7 @@ output exists: add --overwrite), 130 interrupted (nothing written, state unchang
 	f.StringVar(&opts.Since, "since", "", "only records changed after this time, less --overlap (RFC 3339 or YYYY-MM-DD)")
 	f.BoolVar(&opts.Incremental, "incremental", false, "export the changes since the previous run recorded in --state")
 	f.StringVar(&opts.State, "state", "", "with --incremental: the state file (JSON, created on the first run)")
-	f.DurationVar(&opts.Overlap, "overlap", pipeline.DefaultOverlap, "re-read window below the cursor for late or same-second changes (records are not repeated)")
+	f.DurationVar(&opts.Overlap, "overlap", export.DefaultOverlap, "re-read window below the cursor for late or same-second changes (records are not repeated)")
 	f.BoolVar(&opts.IncludeDeleted, "include-deleted", false, "report deleted parties, opportunities and kases in <output>.deleted.<ext> (always on with --incremental)")
 	f.BoolVar(&opts.Overwrite, "overwrite", false, "replace existing output files")
 	addReserveFlag(cmd, &opts.Reserve)
@@ -135,7 +135,7 @@ func runExport(ctx context.Context, o *exportOptions) error {
 	if err != nil {
 		return usageError(fmt.Errorf("%w\nRun 'capsule-etl export --help' for usage", err))
 	}
-	rc := &pipeline.RequestCounter{}
+	rc := &export.RequestCounter{}
 	c, err := o.account.newClient(capsule.WithHTTPClient(&http.Client{Transport: rc}), capsule.WithReserve(o.Reserve))
 	if err != nil {
 		return err
@@ -143,13 +143,13 @@ func runExport(ctx context.Context, o *exportOptions) error {
 	eo.Counter = rc
 	prog := newProgressLog(streams.ErrOut, streams.IsStderrTTY(), o.now, log)
 	eo.Progress = prog.update
-	sum, err := pipeline.Export(ctx, c, eo)
+	sum, err := export.Export(ctx, c, eo)
 	prog.finish()
-	var optErr *pipeline.OptionError
+	var optErr *export.OptionError
 	switch {
 	case errors.As(err, &optErr): // ExitUsage (exitCodes)
 		return fmt.Errorf("%w\nRun 'capsule-etl export --help' for usage", err)
-	case errors.Is(err, pipeline.ErrOutputExists): // ExitUsage (exitCodes)
+	case errors.Is(err, export.ErrOutputExists): // ExitUsage (exitCodes)
 		return fmt.Errorf("%w: add --overwrite to replace it, or choose another --output", err)
 	case err != nil && ctx.Err() != nil:
 		return withCode(ExitInterrupted, fmt.Errorf("interrupted: no output written, state unchanged (%w)", err))
@@ -164,8 +164,8 @@ func runExport(ctx context.Context, o *exportOptions) error {
 	return nil
 }
 
-func (o *exportOptions) pipelineOptions(streams *IOStreams) (pipeline.ExportOptions, error) {
-	eo := pipeline.ExportOptions{Output: o.Output, Overwrite: o.Overwrite, Stdout: streams.Out, Overlap: o.Overlap,
+func (o *exportOptions) pipelineOptions(streams *IOStreams) (export.Options, error) {
+	eo := export.Options{Output: o.Output, Overwrite: o.Overwrite, Stdout: streams.Out, Overlap: o.Overlap,
 		IncludeDeleted: o.IncludeDeleted, Record: o.Record, Now: o.now, NoFormulaGuard: o.NoFormulaGuard}
 	if o.Overlap == 0 {
 		eo.Overlap = -1 // an explicit 0 means no window
@@ -255,7 +255,7 @@ func parseSince(s string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("--since %q: write 2026-11-27T06:00:00Z or 2026-11-27", s)
 }
 
-func printExportSummary(w io.Writer, sum *pipeline.ExportSummary, output string) {
+func printExportSummary(w io.Writer, sum *export.Summary, output string) {
 	for _, warn := range sum.Warnings {
 		fmt.Fprintf(w, "export: %s\n", warn)
 	}
@@ -280,7 +280,7 @@ func printExportSummary(w io.Writer, sum *pipeline.ExportSummary, output string)
 
 // logExportSummary is printExportSummary as JSON records: a WARN per
 // warning, then one "export summary" record with the counts per entity.
-func logExportSummary(log *slog.Logger, sum *pipeline.ExportSummary, output string) {
+func logExportSummary(log *slog.Logger, sum *export.Summary, output string) {
 	for _, warn := range sum.Warnings {
 		log.Warn(warn)
 	}
@@ -370,18 +370,17 @@ func (p *progressLog) finish() {
 func exportEntity(word string) (string, error) {
 	e := strings.ToLower(strings.TrimSpace(word))
 	switch e {
-	case "party", "parties":
-		return layout.Parties, nil
-	case "opportunity", "opportunities", "deal", "deals":
-		return layout.Opportunities, nil
-	case "kase", "kases", "project", "projects", "case", "cases":
-		return layout.Kases, nil
-	case "entry", "entries", "note", "notes", "history":
-		return layout.Entries, nil
-	case "task", "tasks":
-		return layout.Tasks, nil
+	case "deal", "deals":
+		return capsule.PathOpportunities, nil
+	case "case", "cases":
+		return capsule.PathKases, nil
+	case "history":
+		return capsule.PathEntries, nil
 	case "people", "person", "persons", "contacts", "contact", "organisations", "organisation", "organizations", "organization", "companies", "company":
 		return "", fmt.Errorf("people and organisations are both parties: use --entity parties (its Type column tells them apart)")
+	}
+	if k := capsule.KindOf(e); k != nil {
+		return k.Path, nil
 	}
 	return "", fmt.Errorf("unknown entity %q: choose from %s (or all, for .xlsx)", word, strings.Join(layout.All, ", "))
 }

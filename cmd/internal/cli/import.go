@@ -14,8 +14,8 @@ import (
 	"github.com/capsule-etl/capsule-etl/formats"
 	"github.com/capsule-etl/capsule-etl/formats/files"
 	"github.com/capsule-etl/capsule-etl/mappings"
-	"github.com/capsule-etl/capsule-etl/mappings/layout"
-	"github.com/capsule-etl/capsule-etl/pipeline"
+	"github.com/capsule-etl/capsule-etl/pipeline/export/layout"
+	"github.com/capsule-etl/capsule-etl/pipeline/importer"
 	"github.com/capsule-etl/capsule-etl/pipeline/journal"
 )
 
@@ -121,7 +121,7 @@ Exit status: 0 every row accounted for, 1 fatal error or writes left to check
 // notices and summaries are JSON records on it instead of text.
 func runImport(ctx context.Context, o *importOptions) error {
 	streams, log := o.IO, o.Log
-	cfg := pipeline.Config{
+	cfg := importer.Config{
 		Inputs: o.Inputs, Source: o.Source, DryRun: o.DryRun || o.Offline, Offline: o.Offline,
 		ErrorsPath: o.Errors, JournalPath: o.Journal, MaxErrors: o.MaxErrors, Abandon: o.Abandon, NoFormulaGuard: o.NoFormulaGuard,
 		Reserve: o.Reserve, Workers: o.Workers, Args: o.CommandLine, CreateFields: o.CreateFields,
@@ -161,16 +161,16 @@ func runImport(ctx context.Context, o *importOptions) error {
 		}
 		cfg.Plan = w
 	}
-	res, err := pipeline.Import(ctx, cfg)
+	res, err := importer.Import(ctx, cfg)
 	switch {
 	case res != nil && log != nil:
-		pipeline.LogSummary(log, res)
+		importer.LogSummary(log, res)
 	case res != nil:
-		pipeline.WriteSummary(streams.ErrOut, res)
+		importer.WriteSummary(streams.ErrOut, res)
 	}
 	switch {
 	case err == nil:
-	case isA[*pipeline.InputError](err), isA[*pipeline.PreflightError](err), isA[*journal.UnfinishedRunError](err):
+	case isA[*importer.InputError](err), isA[*importer.PreflightError](err), isA[*journal.UnfinishedRunError](err):
 		return err // ExitUsage (exitCodes)
 	case errors.Is(err, context.Canceled):
 		const msg = "interrupted; the journal is saved: run the same command again to resume"

@@ -13,7 +13,8 @@ import (
 
 	"github.com/capsule-etl/capsule-etl/capsule"
 	"github.com/capsule-etl/capsule-etl/capsule/sandbox"
-	"github.com/capsule-etl/capsule-etl/pipeline"
+	"github.com/capsule-etl/capsule-etl/pipeline/export"
+	"github.com/capsule-etl/capsule-etl/pipeline/importer"
 	"github.com/capsule-etl/capsule-etl/pipeline/journal"
 	"github.com/capsule-etl/capsule-etl/pipeline/rollback"
 )
@@ -31,12 +32,12 @@ func TestExitCodeMapping(t *testing.T) {
 		{"usage", usageError(errors.New("bad flag")), 2},
 		{"rejected rows", withCode(ExitRejected, nil), 3},
 		{"interrupted, reported", withCode(ExitInterrupted, nil), 130},
-		{"an explicit code wins over the table", withCode(ExitFatal, wrap(&pipeline.InputError{})), 1},
-		{"input error", wrap(&pipeline.InputError{Problems: []string{"a.csv row 2"}}), 2},
-		{"preflight", wrap(&pipeline.PreflightError{}), 2},
+		{"an explicit code wins over the table", withCode(ExitFatal, wrap(&importer.InputError{})), 1},
+		{"input error", wrap(&importer.InputError{Problems: []string{"a.csv row 2"}}), 2},
+		{"preflight", wrap(&importer.PreflightError{}), 2},
 		{"unfinished run", wrap(&journal.UnfinishedRunError{}), 2},
-		{"export option", wrap(&pipeline.OptionError{Err: errors.New("x")}), 2},
-		{"output exists", wrap(pipeline.ErrOutputExists), 2},
+		{"export option", wrap(&export.OptionError{Err: errors.New("x")}), 2},
+		{"output exists", wrap(export.ErrOutputExists), 2},
 		{"rollback of a rollback", wrap(rollback.ErrIsRollback), 2},
 		{"another account", wrap(&rollback.AccountError{}), 2},
 		{"cancelled", wrap(context.Canceled), 130},

@@ -14,9 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/capsule-etl/capsule-etl/formats"
-	"github.com/capsule-etl/capsule-etl/formats/csvfile"
 	"github.com/capsule-etl/capsule-etl/formats/files"
-	"github.com/capsule-etl/capsule-etl/formats/xlsxfile"
 	"github.com/capsule-etl/capsule-etl/mappings"
 	"github.com/spf13/cobra"
 )
@@ -251,11 +249,11 @@ func previewHint(err error) error {
 		hint = "check the path"
 	case errors.Is(err, files.ErrUnknownFormat):
 		hint = "rename the file with its real extension"
-	case errors.Is(err, xlsxfile.ErrSheetMissing):
+	case errors.Is(err, files.ErrSheetMissing):
 		hint = "pass --sheet with one of those names, or its position (1 = the first)"
-	case errors.Is(err, xlsxfile.ErrOldXLS), errors.Is(err, xlsxfile.ErrEncrypted), errors.Is(err, csvfile.ErrSpreadsheet), errors.Is(err, csvfile.ErrNotText):
+	case errors.Is(err, files.ErrOldXLS), errors.Is(err, files.ErrEncrypted), errors.Is(err, files.ErrSpreadsheet), errors.Is(err, files.ErrNotText):
 		return err // the message says what to do
-	case errors.Is(err, xlsxfile.ErrNotXLSX):
+	case errors.Is(err, files.ErrNotXLSX):
 		hint = "the file is damaged or not a workbook: open it in Excel and save it as .xlsx again"
 	case errors.Is(err, formats.ErrRaggedRow):
 		hint = "fix the row in the file, or check the detected delimiter (--delimiter)"
