@@ -83,6 +83,7 @@ type Reader struct {
 	header   *formats.Header
 	rec      formats.Record
 	pending  []bufferedRow // rows read while looking for the header
+	later    error         // what stopped the header scan, returned after pending
 	row      int           // spreadsheet row of the last row fetched
 	info     formats.Info
 	err      error
@@ -176,7 +177,7 @@ func (r *Reader) start(cfg config) error {
 func (r *Reader) open(sheets []string, sheet string, headerRow int) error {
 	r.sc.Close()
 	r.sc = nil
-	r.row, r.pending, r.header, r.err = 0, nil, nil, nil
+	r.row, r.pending, r.header, r.err, r.later = 0, nil, nil, nil, nil
 	r.info = formats.Info{Format: "xlsx", Sheet: sheet, Sheets: sheets}
 	part := ""
 	for i, s := range sheets {
@@ -283,7 +284,12 @@ func (r *Reader) findHeader(fixed int) error {
 			break
 		}
 		if err != nil {
-			return err
+			if len(rows) == 0 || r.ctx.Err() != nil {
+				return err
+			}
+			// The rows before the defect are read first, then the error.
+			r.later = err
+			break
 		}
 		rows = append(rows, br)
 		widest = max(widest, nonBlank(br.raw))
@@ -300,6 +306,9 @@ func (r *Reader) findHeader(fixed int) error {
 		}
 	}
 	if at < 0 {
+		if r.later != nil {
+			return r.later
+		}
 		if fixed > 0 && len(rows) < fixed {
 			return r.perr(fixed, "", fmt.Errorf("header row %d is past the end of the sheet (%d rows)", fixed, len(rows)))
 		}
@@ -341,6 +350,9 @@ func (r *Reader) Read() (*formats.Record, error) {
 		var br bufferedRow
 		if len(r.pending) > 0 {
 			br, r.pending = r.pending[0], r.pending[1:]
+		} else if r.later != nil {
+			r.err = r.later
+			return nil, r.err
 		} else {
 			var err error
 			if br, err = r.fetch(); err != nil {

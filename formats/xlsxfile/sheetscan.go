@@ -25,6 +25,8 @@ const (
 	maxRowBytes         = 16 << 20 // the text of one row's cells
 )
 
+var sstBudget = SharedStringsMemory // tests lower it to exercise the spill
+
 // xmlError is a defect in a part, with the row and column where it was met.
 type xmlError struct {
 	row, col int // 0 when unknown
@@ -279,7 +281,7 @@ type sharedStrings struct {
 }
 
 func (t *sharedStrings) add(s []byte) error {
-	if t.data == nil && len(t.mem)+len(s)+4*len(t.ends) > SharedStringsMemory {
+	if t.data == nil && len(t.mem)+len(s)+4*len(t.ends) > sstBudget {
 		if err := t.spill(); err != nil {
 			return err
 		}
