@@ -41,7 +41,7 @@
 // ParseError wrapping ErrDamaged (which matches ErrNotXLSX) that names the
 // sheet, row and column reached; the rows before it are never the whole
 // story told as success. Blank runs cost only the time to skip them. The
-// shared strings table is held in memory up to SharedStringsMemory (64 MiB);
+// shared strings table is held in memory up to SharedStringsMemory (32 MiB);
 // a larger one is written to a temporary file beside an index and read
 // from there, removed by Close. The workbook, relationships and styles
 // parts are decoded whole, so each is refused above 64 MiB. WithContext

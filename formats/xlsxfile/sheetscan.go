@@ -21,7 +21,7 @@ import (
 const (
 	// SharedStringsMemory is how much of the shared strings table is held in
 	// memory; a larger table is spilled to a temporary file and read from it.
-	SharedStringsMemory = 64 << 20
+	SharedStringsMemory = 32 << 20
 	maxRowBytes         = 16 << 20 // the text of one row's cells
 )
 
@@ -209,8 +209,8 @@ func (s *sheetScanner) cell(shared bool) (string, error) {
 				val = string(s.buf)
 				continue
 			}
-			i := digits(bytes.TrimSpace(s.buf))
-			if i == 0 && string(bytes.TrimSpace(s.buf)) != "0" {
+			i, err := strconv.Atoi(string(bytes.TrimSpace(s.buf)))
+			if err != nil {
 				return "", fmt.Errorf("the shared string index %q is not a number", clip(s.buf))
 			}
 			if val, err = s.sst.get(i); err != nil {
@@ -296,7 +296,10 @@ func (t *sharedStrings) add(s []byte) error {
 		return err
 	}
 	t.size += uint32(len(s))
-	return binary.Write(t.iw, binary.LittleEndian, t.size)
+	var b [4]byte
+	binary.LittleEndian.PutUint32(b[:], t.size)
+	_, err := t.iw.Write(b[:])
+	return err
 }
 
 func (t *sharedStrings) spill() error {
@@ -312,8 +315,10 @@ func (t *sharedStrings) spill() error {
 		return err
 	}
 	t.size = uint32(len(t.mem))
+	var b [4]byte
 	for _, e := range t.ends {
-		if err := binary.Write(t.iw, binary.LittleEndian, e); err != nil {
+		binary.LittleEndian.PutUint32(b[:], e)
+		if _, err := t.iw.Write(b[:]); err != nil {
 			return err
 		}
 	}
@@ -409,7 +414,10 @@ func loadSharedStrings(ctx context.Context, zr *zip.Reader, part string) (*share
 				return nil, sstError(part, t.n+1, err)
 			}
 		}
-		if err := t.add([]byte(bstrUnescape(string(buf)))); err != nil {
+		if bytes.Contains(buf, []byte("_x")) {
+			buf = []byte(bstrUnescape(string(buf)))
+		}
+		if err := t.add(buf); err != nil {
 			t.Close()
 			return nil, fmt.Errorf("keeping the shared strings in a temporary file: %w", err)
 		}

@@ -351,7 +351,12 @@ func (s *xmlScanner) markup(cdata *[]byte, limit int) (token, bool, error) {
 		if len(s.stack) >= maxDepth {
 			return token{}, false, fmt.Errorf("elements nested more than %d deep", maxDepth)
 		}
-		s.stack = append(s.stack, append([]byte(nil), qname...))
+		// Reuse the name buffers of elements closed before.
+		var b []byte
+		if len(s.stack) < cap(s.stack) {
+			b = s.stack[:len(s.stack)+1][len(s.stack)]
+		}
+		s.stack = append(s.stack, append(b[:0], qname...))
 	} else if len(s.stack) == 0 {
 		s.ended = true
 	}
