@@ -42,8 +42,9 @@
 // sheet, row and column reached; the rows before it are never the whole
 // story told as success. Blank runs cost only the time to skip them. The
 // shared strings table is held in memory up to SharedStringsMemory (32 MiB);
-// a larger one is written to a temporary file beside an index and read
-// from there, removed by Close. The workbook, relationships and styles
+// a larger one is written to a temporary file and read from there (its
+// index of 4 bytes a string stays in memory up to 8 Mi strings, then goes
+// to a second file); Close removes them. The workbook, relationships and styles
 // parts are decoded whole, so each is refused above 64 MiB. WithContext
 // stops a read within about a megabyte of XML once the context is done.
 //

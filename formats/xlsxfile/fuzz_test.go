@@ -100,9 +100,9 @@ func FuzzSharedStrings(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		old := sstBudget
-		sstBudget = 64 // spill on anything but a tiny table
-		defer func() { sstBudget = old }()
+		oldBudget, oldIndex := sstBudget, maxMemIndex
+		sstBudget, maxMemIndex = 64, 4 // spill text and index on anything but a tiny table
+		defer func() { sstBudget, maxMemIndex = oldBudget, oldIndex }()
 		tab, err := loadSharedStrings(context.Background(), zr, "xl/sharedStrings.xml")
 		if err != nil {
 			return

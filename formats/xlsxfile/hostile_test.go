@@ -284,11 +284,12 @@ func TestSharedStrings(t *testing.T) {
 		}, text(`</sst>`))
 	sheet := sheetHead + contactHeader + `<row r="2"><c r="A2" t="s"><v>3</v></c><c r="B2" t="s"><v>199999</v></c></row>` +
 		`<row r="3"><c r="A3" t="s"><v>100000</v></c></row>` + sheetTail
-	for _, budget := range []int{SharedStringsMemory, 1 << 20} {
-		t.Run(fmt.Sprint(budget), func(t *testing.T) {
-			old := sstBudget
-			sstBudget = budget
-			defer func() { sstBudget = old }()
+	for _, limits := range [][2]int{{SharedStringsMemory, maxMemIndex}, {1 << 20, maxMemIndex}, {1 << 20, 1000}} {
+		budget := limits[0]
+		t.Run(fmt.Sprint(limits), func(t *testing.T) {
+			oldBudget, oldIndex := sstBudget, maxMemIndex
+			sstBudget, maxMemIndex = limits[0], limits[1]
+			defer func() { sstBudget, maxMemIndex = oldBudget, oldIndex }()
 			r, err := Open(hostileXLSX(t, text(sheet), sst))
 			if err != nil {
 				t.Fatal(err)
@@ -306,9 +307,12 @@ func TestSharedStrings(t *testing.T) {
 					}
 				}
 			}
+			if indexed := r.sst.index != nil; indexed != (limits[1] < n) {
+				t.Errorf("index spilled = %v with %d strings and room for %d", indexed, n, limits[1])
+			}
 			var tmp []string
-			if spilled {
-				tmp = []string{r.sst.data.Name(), r.sst.index.Name()}
+			for _, f := range r.sst.files() {
+				tmp = append(tmp, f.Name())
 			}
 			if err := r.Close(); err != nil {
 				t.Fatal(err)

@@ -269,16 +269,20 @@ func bstrUnescape(s string) string {
 }
 
 // sharedStrings is the workbook's shared strings table: in memory up to
-// SharedStringsMemory, beyond that in a temporary file with an index file.
+// SharedStringsMemory; beyond that the text goes to a temporary file, its
+// index (4 bytes a string) staying in memory up to maxMemIndex strings and
+// going to a second file past that.
 type sharedStrings struct {
-	mem  []byte
-	ends []uint32
+	mem  []byte   // the text, until spilled
+	ends []uint32 // where each string ends, until the index is spilled
 	n    int
 	// spilled
 	data, index *os.File
 	dw, iw      *bufio.Writer
 	size        uint32
 }
+
+var maxMemIndex = 8 << 20 // strings whose index stays in memory once the text is spilled
 
 func (t *sharedStrings) add(s []byte) error {
 	if t.data == nil && len(t.mem)+len(s)+4*len(t.ends) > sstBudget {
@@ -296,6 +300,12 @@ func (t *sharedStrings) add(s []byte) error {
 		return err
 	}
 	t.size += uint32(len(s))
+	if t.index == nil {
+		if t.ends = append(t.ends, t.size); len(t.ends) <= maxMemIndex {
+			return nil
+		}
+		return t.spillIndex()
+	}
 	var b [4]byte
 	binary.LittleEndian.PutUint32(b[:], t.size)
 	_, err := t.iw.Write(b[:])
@@ -307,14 +317,21 @@ func (t *sharedStrings) spill() error {
 	if t.data, err = os.CreateTemp("", "capsule-etl-sst-*"); err != nil {
 		return err
 	}
-	if t.index, err = os.CreateTemp("", "capsule-etl-sst-*.idx"); err != nil {
-		return err
-	}
-	t.dw, t.iw = bufio.NewWriterSize(t.data, 1<<20), bufio.NewWriterSize(t.index, 1<<20)
+	t.dw = bufio.NewWriterSize(t.data, 1<<20)
 	if _, err := t.dw.Write(t.mem); err != nil {
 		return err
 	}
 	t.size = uint32(len(t.mem))
+	t.mem = nil
+	return nil
+}
+
+func (t *sharedStrings) spillIndex() error {
+	var err error
+	if t.index, err = os.CreateTemp("", "capsule-etl-sst-*.idx"); err != nil {
+		return err
+	}
+	t.iw = bufio.NewWriterSize(t.index, 1<<20)
 	var b [4]byte
 	for _, e := range t.ends {
 		binary.LittleEndian.PutUint32(b[:], e)
@@ -322,40 +339,51 @@ func (t *sharedStrings) spill() error {
 			return err
 		}
 	}
-	t.mem, t.ends = nil, nil
+	t.ends = nil
 	return nil
 }
 
 func (t *sharedStrings) finish() error {
-	if t.data == nil {
-		return nil
+	var errs []error
+	if t.dw != nil {
+		errs = append(errs, t.dw.Flush())
 	}
-	return errors.Join(t.dw.Flush(), t.iw.Flush())
+	if t.iw != nil {
+		errs = append(errs, t.iw.Flush())
+	}
+	return errors.Join(errs...)
+}
+
+// bounds returns where string i starts and ends.
+func (t *sharedStrings) bounds(i int) (uint32, uint32, error) {
+	if t.index == nil {
+		start := uint32(0)
+		if i > 0 {
+			start = t.ends[i-1]
+		}
+		return start, t.ends[i], nil
+	}
+	var b [8]byte
+	if i == 0 {
+		if _, err := t.index.ReadAt(b[4:], 0); err != nil {
+			return 0, 0, err
+		}
+	} else if _, err := t.index.ReadAt(b[:], int64(i-1)*4); err != nil {
+		return 0, 0, err
+	}
+	return binary.LittleEndian.Uint32(b[:4]), binary.LittleEndian.Uint32(b[4:]), nil
 }
 
 func (t *sharedStrings) get(i int) (string, error) {
 	if t == nil || i < 0 || i >= t.n {
 		return "", fmt.Errorf("the shared string %d does not exist (the table has %d)", i, t.Len())
 	}
-	if t.data == nil {
-		start := uint32(0)
-		if i > 0 {
-			start = t.ends[i-1]
-		}
-		return string(t.mem[start:t.ends[i]]), nil
+	start, end, err := t.bounds(i)
+	if err != nil {
+		return "", err
 	}
-	var b [8]byte
-	var start, end uint32
-	if i == 0 {
-		if _, err := t.index.ReadAt(b[:4], 0); err != nil {
-			return "", err
-		}
-		end = binary.LittleEndian.Uint32(b[:4])
-	} else {
-		if _, err := t.index.ReadAt(b[:], int64(i-1)*4); err != nil {
-			return "", err
-		}
-		start, end = binary.LittleEndian.Uint32(b[:4]), binary.LittleEndian.Uint32(b[4:])
+	if t.data == nil {
+		return string(t.mem[start:end]), nil
 	}
 	buf := make([]byte, end-start)
 	if _, err := t.data.ReadAt(buf, int64(start)); err != nil {
@@ -371,13 +399,27 @@ func (t *sharedStrings) Len() int {
 	return t.n
 }
 
+// files are the temporary files of a spilled table.
+func (t *sharedStrings) files() []*os.File {
+	var fs []*os.File
+	for _, f := range []*os.File{t.data, t.index} {
+		if f != nil {
+			fs = append(fs, f)
+		}
+	}
+	return fs
+}
+
 func (t *sharedStrings) Close() error {
-	if t == nil || t.data == nil {
+	if t == nil {
 		return nil
 	}
-	err := errors.Join(t.data.Close(), t.index.Close(), os.Remove(t.data.Name()), os.Remove(t.index.Name()))
-	t.data = nil
-	return err
+	var errs []error
+	for _, f := range t.files() {
+		errs = append(errs, f.Close(), os.Remove(f.Name()))
+	}
+	t.data, t.index = nil, nil
+	return errors.Join(errs...)
 }
 
 // loadSharedStrings reads the shared strings part, checking it as strictly
