@@ -154,6 +154,7 @@ func TestBrokenSheetIsAnError(t *testing.T) {
 		"end tag of row":   `<row r="4"><c r="A4" t="inlineStr"><is><t>Bo</t></is></c></sheetData>`,
 		"huge attribute":   `<row r="4"><c r="A4" x14ac:dyDescent="` + strings.Repeat("0", 3<<20) + `"><v>1</v></c></row>`,
 		"nested too deep":  `<row r="4"><c r="A4">` + strings.Repeat("<x>", 100) + `</c></row>`,
+		"invalid UTF-8":    "<row r=\"4\"><c r=\"A4\" t=\"inlineStr\"><is><t>M\xfcller</t></is></c></row>",
 	}
 	for name, bad := range row4 {
 		t.Run(name, func(t *testing.T) {

@@ -427,8 +427,8 @@ func (t *sharedStrings) Close() error {
 func loadSharedStrings(ctx context.Context, zr *zip.Reader, part string) (*sharedStrings, error) {
 	t := &sharedStrings{}
 	zf := findPart(zr, part)
-	if zf == nil {
-		return t, nil
+	if zf == nil || zf.UncompressedSize64 == 0 {
+		return t, nil // no table, or an empty part some writers leave
 	}
 	rc, err := zf.Open()
 	if err != nil {
@@ -478,7 +478,7 @@ func sstError(part string, item int, err error) error {
 	if errors.Is(err, errTooLong) {
 		err = fmt.Errorf("the string holds more than %d characters, Excel's limit for a cell", MaxCellChars)
 	}
-	return fmt.Errorf("%w: the shared strings (%s), item %d: %w", ErrNotXLSX, part, item, err)
+	return fmt.Errorf("%w: the shared strings (%s), item %d: %w", ErrDamaged, part, item, err)
 }
 
 func utf8Count(b []byte) int { return utf8.RuneCount(b) }

@@ -114,7 +114,7 @@ func (s *xmlScanner) Token() (token, error) {
 // Text appends the element's character data (text and CDATA, entities
 // decoded) to dst, up to limit characters, and stops before the next tag.
 func (s *xmlScanner) Text(dst []byte, limit int) ([]byte, error) {
-	n := 0
+	n, from := 0, len(dst)
 	for {
 		var err error
 		if dst, err = s.textInto(dst, limit, &n); err != nil {
@@ -126,6 +126,9 @@ func (s *xmlScanner) Text(dst []byte, limit int) ([]byte, error) {
 			return dst, s.eof(err)
 		}
 		if b[1] != '!' && b[1] != '?' {
+			if !utf8.Valid(dst[from:]) {
+				return dst, errors.New("text that is not valid UTF-8 (the XML says it is)")
+			}
 			return dst, nil
 		}
 		start := len(dst)
