@@ -6,7 +6,11 @@ import (
 )
 
 func openXLSX(path string, opt Options) (formats.Reader, error) {
-	return xlsxfile.Open(path, xlsxfile.WithSheet(opt.Sheet), xlsxfile.WithHeaderRow(opt.HeaderRow))
+	opts := []xlsxfile.Option{xlsxfile.WithSheet(opt.Sheet), xlsxfile.WithHeaderRow(opt.HeaderRow)}
+	if opt.Context != nil {
+		opts = append(opts, xlsxfile.WithContext(opt.Context))
+	}
+	return xlsxfile.Open(path, opts...)
 }
 
 func createXLSX(path string, header []string, opt WriteOptions) (formats.Writer, error) {

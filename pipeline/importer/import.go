@@ -57,7 +57,7 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 		return nil, errors.New("pipeline: Config.Client is nil (use Offline for a plan without an account)")
 	}
 	// 1. Read and evaluate everything before any request.
-	ins, err := compileAll(&cfg)
+	ins, err := compileAll(ctx, &cfg)
 	if err != nil {
 		return nil, err
 	}

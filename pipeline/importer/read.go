@@ -57,7 +57,7 @@ func sourceOptions(m *mappings.Mapping, over files.Options) files.Options {
 
 // compileAll parses the mapping and compiles it against every input's
 // header, reporting every problem at once before any request.
-func compileAll(cfg *Config) ([]*input, error) {
+func compileAll(ctx context.Context, cfg *Config) ([]*input, error) {
 	var problems []string
 	var m *mappings.Mapping
 	if cfg.Mapping != nil {
@@ -81,8 +81,12 @@ func compileAll(cfg *Config) ([]*input, error) {
 		if m != nil {
 			opt = sourceOptions(m, cfg.Source)
 		}
+		opt.Context = ctx
 		r, err := files.Open(path, opt)
 		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
 			problems = append(problems, err.Error()+" (check the path and the --sheet/--header-row/--encoding/--delimiter options)")
 			continue
 		}
@@ -145,8 +149,13 @@ func problemLines(probs mappings.Problems) []string {
 
 // readAll reads and evaluates every row of in, in parallel but in order.
 func readInput(ctx context.Context, in *input) ([]rowOps, error) {
-	r, err := files.Open(in.path, in.srcOpts)
+	opt := in.srcOpts
+	opt.Context = ctx
+	r, err := files.Open(in.path, opt)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		return nil, &InputError{Problems: []string{err.Error()}}
 	}
 	defer r.Close()

@@ -100,8 +100,11 @@ func runPreview(ctx context.Context, opts previewOptions, streams *IOStreams) er
 		return usageError(err)
 	}
 	r, err := files.Open(opts.File, files.Options{Sheet: opts.Sheet, HeaderRow: opts.HeaderRow,
-		Encoding: opts.Encoding, Delimiter: opts.Delimiter, Stdin: streams.In})
+		Encoding: opts.Encoding, Delimiter: opts.Delimiter, Stdin: streams.In, Context: ctx})
 	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
 		return usageError(previewHint(err))
 	}
 	defer r.Close()
