@@ -45,8 +45,8 @@ func WithHookRetryScale(f float64) Option { return func(c *config) { c.hookScale
 func WithHookTimeout(d time.Duration) Option { return func(c *config) { c.hookTimeout = d } }
 
 // WithOAuthToken adds a ready-made OAuth access token for the seed user
-// with the given username, as if that user had signed in through a
-// registered app: REST hooks need one. It never expires.
+// with the given username ("" for the first user), as if that user had
+// signed in through a registered app: REST hooks need one. It never expires.
 func WithOAuthToken(token, username string) Option {
 	return func(c *config) {
 		if c.oauthTokens == nil {

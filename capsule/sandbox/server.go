@@ -262,6 +262,9 @@ func (s *Server) authenticate(token string) (user int64, readOnly, ok bool) {
 		}
 	}
 	if name, ok := s.cfg.oauthTokens[token]; ok {
+		if name == "" {
+			return users[0].ID, false, true
+		}
 		for _, u := range users {
 			if u.Username == name {
 				return u.ID, false, true

@@ -109,6 +109,8 @@ token (Capsule: My Preferences > API Authentication Tokens), or set CAPSULE_TOKE
 		newRunsCmd(streams),
 		newExportCmd(streams),
 		newDemoCmd(streams),
+		newHooksCmd(streams),
+		newListenCmd(streams),
 	)
 	return root
 }

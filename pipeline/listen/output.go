@@ -1,0 +1,153 @@
+package listen
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Change is one line of the output.
+type Change struct {
+	Event      string          `json:"event"`
+	Entity     string          `json:"entity"`
+	ID         int64           `json:"id"`
+	UpdatedAt  string          `json:"updatedAt,omitempty"`
+	DeletedAt  string          `json:"deletedAt,omitempty"`
+	ReceivedAt string          `json:"receivedAt"`
+	Record     json.RawMessage `json:"record"`
+}
+
+// Key identifies a change for deduplication: entity, id, event and
+// updatedAt. A created and an updated event of the same record at the same
+// updatedAt are the same change (catch-up cannot tell them apart and writes
+// …/updated), and a record is deleted once, whenever the feed says.
+func (c *Change) Key() string {
+	_, verb, _ := strings.Cut(c.Event, "/")
+	switch verb {
+	case "created":
+		verb = "updated"
+	case "deleted":
+		return c.Entity + "\x00" + strconv.FormatInt(c.ID, 10) + "\x00deleted"
+	}
+	return c.Entity + "\x00" + strconv.FormatInt(c.ID, 10) + "\x00" + verb + "\x00" + c.UpdatedAt
+}
+
+// output appends changes to a JSON Lines file, once each. It is safe for
+// concurrent use; Write returns only when the lines are fsynced.
+type output struct {
+	mu   sync.Mutex
+	path string
+	f    *os.File
+	seen map[string]struct{}
+	buf  bytes.Buffer
+}
+
+// openOutput opens (or creates) path, drops a torn last line left by a
+// crash mid-write, and remembers every change already in it.
+func openOutput(path string) (*output, error) {
+	if !strings.HasSuffix(strings.ToLower(path), ".jsonl") {
+		return nil, fmt.Errorf("--output %s: listen writes JSON Lines (.jsonl); CSV and Parquet output are not supported yet", path)
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("--output: %w", err)
+	}
+	o := &output{path: path, f: f, seen: map[string]struct{}{}}
+	good, err := o.load()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	if err := f.Truncate(good); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("--output %s: %w", path, err)
+	}
+	if _, err := f.Seek(good, io.SeekStart); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return o, nil
+}
+
+// load reads the existing lines; it returns the length of the complete,
+// valid prefix.
+func (o *output) load() (int64, error) {
+	r := bufio.NewReaderSize(o.f, 1<<20)
+	var off int64
+	for line := 1; ; line++ {
+		b, err := r.ReadBytes('\n')
+		if errors.Is(err, io.EOF) {
+			// A last line without its newline was torn by a crash: it was
+			// never acknowledged, so it is dropped and will come again.
+			return off, nil
+		}
+		if err != nil {
+			return 0, fmt.Errorf("--output %s: %w", o.path, err)
+		}
+		var c Change
+		if err := json.Unmarshal(b, &c); err != nil || c.Event == "" {
+			if _, peekErr := r.Peek(1); errors.Is(peekErr, io.EOF) {
+				return off, nil // torn last line
+			}
+			return 0, fmt.Errorf("--output %s line %d is not a change written by listen (%v): write to a new file, or move this one away", o.path, line, err)
+		}
+		o.seen[c.Key()] = struct{}{}
+		off += int64(len(b))
+	}
+}
+
+// Write appends the changes not yet written and fsyncs; it returns how
+// many were new.
+func (o *output) Write(cs []Change) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.buf.Reset()
+	var keys []string
+	fresh := map[string]struct{}{}
+	for i := range cs {
+		k := cs[i].Key()
+		if _, dup := o.seen[k]; dup {
+			continue
+		}
+		if _, dup := fresh[k]; dup {
+			continue
+		}
+		b, err := json.Marshal(&cs[i])
+		if err != nil {
+			return 0, fmt.Errorf("encoding change %s %d: %w", cs[i].Event, cs[i].ID, err)
+		}
+		o.buf.Write(b)
+		o.buf.WriteByte('\n')
+		fresh[k] = struct{}{}
+		keys = append(keys, k)
+	}
+	if len(keys) == 0 {
+		return 0, nil
+	}
+	if _, err := o.f.Write(o.buf.Bytes()); err != nil {
+		return 0, fmt.Errorf("writing %s: %w", o.path, err)
+	}
+	if err := o.f.Sync(); err != nil {
+		return 0, fmt.Errorf("syncing %s: %w", o.path, err)
+	}
+	for _, k := range keys {
+		o.seen[k] = struct{}{}
+	}
+	return len(keys), nil
+}
+
+func (o *output) Close() error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.f.Close()
+}
+
+func stamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }
