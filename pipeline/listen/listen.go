@@ -236,6 +236,9 @@ func (l *Listener) wants(entity capsule.Entity, verb string) bool {
 
 // catchUp writes every change and deletion after since.
 func (l *Listener) catchUp(ctx context.Context, since time.Time) (int, error) {
+	// A catch-up is a few pages per entity: at full speed unless the
+	// budget is short (then the pacer spreads them).
+	l.cfg.Client.Pacer().SetPending(4 * len(l.entities()))
 	received := stamp(l.cfg.Now())
 	total := 0
 	for _, e := range l.entities() {
@@ -468,6 +471,7 @@ func (l *Listener) runHooks(ctx context.Context) error {
 // the journal and Capsule already hold.
 func (l *Listener) subscribe(ctx context.Context, target string) ([]int64, error) {
 	c := l.cfg.Client
+	c.Pacer().SetPending(1 + 2*len(l.cfg.Events))
 	live, _, err := c.RestHooks.List(ctx)
 	if err != nil {
 		if capsule.IsHookForbidden(err) {
@@ -535,6 +539,7 @@ func (l *Listener) subscribe(ctx context.Context, target string) ([]int64, error
 func (l *Listener) unsubscribe(ids []int64) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	l.cfg.Client.Pacer().SetPending(len(ids))
 	for _, id := range ids {
 		if _, err := l.cfg.Client.RestHooks.Delete(ctx, id); err != nil {
 			l.log.Warn("unsubscribing", "id", id, "error", err)

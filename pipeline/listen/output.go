@@ -3,6 +3,8 @@ package listen
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -26,18 +28,35 @@ type Change struct {
 }
 
 // Key identifies a change for deduplication: entity, id, event and
-// updatedAt. A created and an updated event of the same record at the same
-// updatedAt are the same change (catch-up cannot tell them apart and writes
-// …/updated), and a record is deleted once, whenever the feed says.
+// updatedAt, and a digest of the record. A created and an updated event of
+// the same record state are the same change (catch-up cannot tell them
+// apart and writes …/updated); the digest keeps two different states that
+// Capsule stamped with the same second apart. A record is deleted once,
+// whenever the feed says.
 func (c *Change) Key() string {
 	_, verb, _ := strings.Cut(c.Event, "/")
+	id := strconv.FormatInt(c.ID, 10)
 	switch verb {
 	case "created":
 		verb = "updated"
 	case "deleted":
-		return c.Entity + "\x00" + strconv.FormatInt(c.ID, 10) + "\x00deleted"
+		return c.Entity + "\x00" + id + "\x00deleted"
 	}
-	return c.Entity + "\x00" + strconv.FormatInt(c.ID, 10) + "\x00" + verb + "\x00" + c.UpdatedAt
+	return c.Entity + "\x00" + id + "\x00" + verb + "\x00" + c.UpdatedAt + "\x00" + digest(c.Record)
+}
+
+// digest hashes the record's canonical JSON (keys sorted), so the same
+// state read from a hook and from a list compares equal.
+func digest(raw json.RawMessage) string {
+	var v any
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if err := dec.Decode(&v); err != nil {
+		v = string(raw)
+	}
+	b, _ := json.Marshal(v)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:12])
 }
 
 // output appends changes to a JSON Lines file, once each. It is safe for
