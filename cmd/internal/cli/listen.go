@@ -136,10 +136,12 @@ func runListen(cmd *cobra.Command, o *listenOptions, streams *IO) error {
 	}
 	live := jsonLog == nil && isTerminal(streams.ErrOut)
 	cfg.Ready = func(addr string) {
+		// On stdout, for people and scripts waiting for it; the secret
+		// path is never shown.
 		if addr != "" {
-			logger.Info("listening for deliveries", "addr", addr, "output", o.output)
+			fmt.Fprintf(streams.Out, "capsule-etl listen: listening on %s for Capsule deliveries (via %s/…); appending changes to %s\n", addr, strings.TrimRight(o.publicURL, "/"), o.output)
 		} else {
-			logger.Info("polling", "every", o.poll, "output", o.output)
+			fmt.Fprintf(streams.Out, "capsule-etl listen: listening for changes by polling every %v; appending changes to %s\n", o.poll, o.output)
 		}
 	}
 	l, err := listen.New(cfg)
