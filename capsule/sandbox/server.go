@@ -56,8 +56,8 @@ func New(opts ...Option) *Server {
 	}
 	s := &Server{cfg: cfg, windows: map[string]*window{}, oauth: newOAuth(cfg.oauthLifetime)}
 	s.hooks.ctx, s.hooks.stop = context.WithCancel(context.Background())
-	s.hooks.sem = make(chan struct{}, 16)
-	s.hooks.http = &http.Client{Timeout: cfg.hookTimeout, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	s.hooks.sem = make(chan struct{}, 64)
+	s.hooks.http = &http.Client{Timeout: cfg.hookTimeout, Transport: &http.Transport{MaxIdleConnsPerHost: 64, IdleConnTimeout: 30 * time.Second}, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	if cfg.seedFile != "" {
 		seed, err := LoadSeed(cfg.seedFile)
 		if err != nil {

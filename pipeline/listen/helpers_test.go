@@ -23,13 +23,13 @@ import (
 const oauthToken = "listen-test-oauth"
 
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	run    *sandbox.Running
 	client *capsule.Client
 	dir    string
 }
 
-func newEnv(t *testing.T, opts ...sandbox.Option) *env {
+func newEnv(t testing.TB, opts ...sandbox.Option) *env {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
@@ -49,7 +49,7 @@ func newEnv(t *testing.T, opts ...sandbox.Option) *env {
 
 // freeAddr finds a loopback port for a receiver whose public URL must be
 // known before it listens.
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -67,7 +67,7 @@ type running struct {
 	stats  listen.Stats
 }
 
-func (r *running) stop(t *testing.T) listen.Stats {
+func (r *running) stop(t testing.TB) listen.Stats {
 	t.Helper()
 	r.cancel()
 	select {
@@ -144,7 +144,7 @@ func (w want) key() string {
 	return fmt.Sprintf("%s/%d/%s", w.entity, w.id, w.at)
 }
 
-func decode(t *testing.T, raw json.RawMessage) map[string]any {
+func decode(t testing.TB, raw json.RawMessage) map[string]any {
 	t.Helper()
 	var m map[string]any
 	if err := json.Unmarshal(raw, &m); err != nil {
@@ -257,7 +257,7 @@ func (l line) key() string {
 	return fmt.Sprintf("%s/%d/%s", l.Entity, l.ID, l.UpdatedAt)
 }
 
-func readLines(t *testing.T, path string) []line {
+func readLines(t testing.TB, path string) []line {
 	t.Helper()
 	f, err := os.Open(path)
 	if os.IsNotExist(err) {

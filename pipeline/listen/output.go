@@ -12,7 +12,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -60,13 +59,24 @@ func digest(raw json.RawMessage) string {
 }
 
 // output appends changes to a JSON Lines file, once each. It is safe for
-// concurrent use; Write returns only when the lines are fsynced.
+// concurrent use; Write returns only when the lines are fsynced. Writes
+// that arrive together share one fsync (group commit), so many concurrent
+// deliveries cost little more than one.
 type output struct {
-	mu   sync.Mutex
 	path string
 	f    *os.File
-	seen map[string]struct{}
+	seen map[string]struct{} // owned by the writer goroutine after open
+	reqs chan *writeReq
+	done chan struct{}
 	buf  bytes.Buffer
+	size int64 // bytes durable in f
+}
+
+type writeReq struct {
+	cs    []Change
+	n     int
+	err   error
+	ready chan struct{}
 }
 
 // openOutput opens (or creates) path, drops a torn last line left by a
@@ -79,7 +89,7 @@ func openOutput(path string) (*output, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--output: %w", err)
 	}
-	o := &output{path: path, f: f, seen: map[string]struct{}{}}
+	o := &output{path: path, f: f, seen: map[string]struct{}{}, reqs: make(chan *writeReq, 64), done: make(chan struct{})}
 	good, err := o.load()
 	if err != nil {
 		f.Close()
@@ -93,6 +103,8 @@ func openOutput(path string) (*output, error) {
 		f.Close()
 		return nil, err
 	}
+	o.size = good
+	go o.loop()
 	return o, nil
 }
 
@@ -126,46 +138,89 @@ func (o *output) load() (int64, error) {
 // Write appends the changes not yet written and fsyncs; it returns how
 // many were new.
 func (o *output) Write(cs []Change) (int, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.buf.Reset()
-	var keys []string
-	fresh := map[string]struct{}{}
-	for i := range cs {
-		k := cs[i].Key()
-		if _, dup := o.seen[k]; dup {
-			continue
-		}
-		if _, dup := fresh[k]; dup {
-			continue
-		}
-		b, err := json.Marshal(&cs[i])
-		if err != nil {
-			return 0, fmt.Errorf("encoding change %s %d: %w", cs[i].Event, cs[i].ID, err)
-		}
-		o.buf.Write(b)
-		o.buf.WriteByte('\n')
-		fresh[k] = struct{}{}
-		keys = append(keys, k)
-	}
-	if len(keys) == 0 {
-		return 0, nil
-	}
-	if _, err := o.f.Write(o.buf.Bytes()); err != nil {
-		return 0, fmt.Errorf("writing %s: %w", o.path, err)
-	}
-	if err := o.f.Sync(); err != nil {
-		return 0, fmt.Errorf("syncing %s: %w", o.path, err)
-	}
-	for _, k := range keys {
-		o.seen[k] = struct{}{}
-	}
-	return len(keys), nil
+	req := &writeReq{cs: cs, ready: make(chan struct{})}
+	o.reqs <- req
+	<-req.ready
+	return req.n, req.err
 }
 
+func (o *output) loop() {
+	defer close(o.done)
+	for req := range o.reqs {
+		batch := []*writeReq{req}
+	more:
+		for {
+			select {
+			case r, ok := <-o.reqs:
+				if !ok {
+					break more
+				}
+				batch = append(batch, r)
+			default:
+				break more
+			}
+		}
+		o.commit(batch)
+	}
+}
+
+// commit writes a batch with one fsync and answers every request.
+func (o *output) commit(batch []*writeReq) {
+	o.buf.Reset()
+	fresh := map[string]struct{}{}
+	var err error
+	for _, req := range batch {
+		for i := range req.cs {
+			k := req.cs[i].Key()
+			if _, dup := o.seen[k]; dup {
+				continue
+			}
+			if _, dup := fresh[k]; dup {
+				continue
+			}
+			b, merr := json.Marshal(&req.cs[i])
+			if merr != nil {
+				req.err = fmt.Errorf("encoding change %s %d: %w", req.cs[i].Event, req.cs[i].ID, merr)
+				break
+			}
+			o.buf.Write(b)
+			o.buf.WriteByte('\n')
+			fresh[k] = struct{}{}
+			req.n++
+		}
+	}
+	if len(fresh) > 0 {
+		if _, werr := o.f.Write(o.buf.Bytes()); werr != nil {
+			err = fmt.Errorf("writing %s: %w", o.path, werr)
+		} else if serr := o.f.Sync(); serr != nil {
+			err = fmt.Errorf("syncing %s: %w", o.path, serr)
+		}
+		if err != nil {
+			// Take back a partial write: the deliveries are answered 500
+			// and come again.
+			_ = o.f.Truncate(o.size)
+			_, _ = o.f.Seek(o.size, io.SeekStart)
+		} else {
+			o.size += int64(o.buf.Len())
+		}
+	}
+	for _, req := range batch {
+		if err != nil {
+			req.n, req.err = 0, err
+		}
+		close(req.ready)
+	}
+	if err == nil {
+		for k := range fresh {
+			o.seen[k] = struct{}{}
+		}
+	}
+}
+
+// Close stops the writer; no Write may follow.
 func (o *output) Close() error {
-	o.mu.Lock()
-	defer o.mu.Unlock()
+	close(o.reqs)
+	<-o.done
 	return o.f.Close()
 }
 
