@@ -350,11 +350,6 @@ func (l *Listener) since(ctx context.Context, start time.Time) (time.Time, error
 // runPoll catches up every interval.
 func (l *Listener) runPoll(ctx context.Context) error {
 	start := l.cfg.Now()
-	if _, ok, _ := l.st.cursor(ctx); !ok {
-		if err := l.st.setCursor(ctx, start); err != nil {
-			return err
-		}
-	}
 	first := true
 	for {
 		began := l.cfg.Now()
