@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -203,36 +202,19 @@ func deleteRestHook(c *call) response {
 
 var hookEntities = map[string]string{"parties": "party", "opportunities": "opportunity", "kases": "kase", "tasks": "task"}
 
-// hookPre is what a write's events need from before the write.
-type hookPre struct {
-	entity, verb string // verb: create, update, delete
-	id           int64
-	milestone    int64
-	stage        int64
-	closed       bool
-	status       string
-	deleted      map[string]obj // embed → record rendered before a delete
+// recSnap is what events need to know of one record before a write. The
+// sandbox copies a record before changing it, so ptr keeps the old state.
+type recSnap struct {
+	ptr       any
+	updated   time.Time
+	milestone int64
+	stage     int64
+	closed    bool
+	status    string
 }
 
-// firedEntity says which record a write route changes ("" for none).
-func firedEntity(rt *route) (entity, verb string) {
-	if len(rt.segs) > 2 {
-		return "", ""
-	}
-	e := rt.segs[0]
-	if _, found := hookEntities[e]; !found {
-		return "", ""
-	}
-	switch {
-	case rt.method == http.MethodPost && len(rt.segs) == 1:
-		return e, "create"
-	case rt.method == http.MethodPut && len(rt.segs) == 2:
-		return e, "update"
-	case rt.method == http.MethodDelete && len(rt.segs) == 2:
-		return e, "delete"
-	}
-	return "", ""
-}
+// hookPre is the state of the entities some hook watches, before a write.
+type hookPre map[string]map[int64]recSnap
 
 // hooksFor returns the hooks subscribed to event, by id.
 func (st *state) hooksFor(event string) []*restHook {
@@ -245,52 +227,135 @@ func (st *state) hooksFor(event string) []*restHook {
 	return hs
 }
 
-// beforeWrite snapshots what the events of a write will need; nil when no
-// hook could fire. s.mu is held.
-func (s *Server) beforeWrite(rt *route, c *call) *hookPre {
+func (st *state) snapshot(entity string) map[int64]recSnap {
+	out := map[int64]recSnap{}
+	switch entity {
+	case "parties":
+		for id, p := range st.Parties {
+			out[id] = recSnap{ptr: p, updated: p.UpdatedAt}
+		}
+	case "opportunities":
+		for id, o := range st.Opportunities {
+			out[id] = recSnap{ptr: o, updated: o.UpdatedAt, milestone: o.MilestoneID, closed: o.ClosedOn != nil}
+		}
+	case "kases":
+		for id, k := range st.Kases {
+			out[id] = recSnap{ptr: k, updated: k.UpdatedAt, stage: k.StageID, status: k.Status}
+		}
+	case "tasks":
+		for id, t := range st.Tasks {
+			out[id] = recSnap{ptr: t, updated: t.UpdatedAt, status: t.Status}
+		}
+	}
+	return out
+}
+
+// beforeWrite snapshots the entities some hook watches; nil when no hook
+// could fire. Every write counts, so cascades (a deleted party's deals, an
+// organisation's people) and side effects fire their events too. s.mu is
+// held.
+func (s *Server) beforeWrite(rt *route, c *call) hookPre {
 	if len(s.st.RestHooks) == 0 {
 		return nil
 	}
-	e, verb := firedEntity(rt)
-	if e == "" {
-		return nil
-	}
-	p := &hookPre{entity: e, verb: verb}
-	if verb == "create" {
-		return p
-	}
-	id, good := c.id()
-	if !good {
-		return nil
-	}
-	p.id = id
-	switch e {
-	case "opportunities":
-		if o := s.st.Opportunities[id]; o != nil {
-			p.milestone, p.closed = o.MilestoneID, o.ClosedOn != nil
-		}
-	case "kases":
-		if k := s.st.Kases[id]; k != nil {
-			p.stage, p.status = k.StageID, k.Status
-		}
-	case "tasks":
-		if t := s.st.Tasks[id]; t != nil {
-			p.status = t.Status
-		}
-	}
-	if verb == "delete" {
-		res := resourceFor(e)
-		if _, found := res.updatedAt(s.st, id); !found {
-			return nil
-		}
-		p.deleted = map[string]obj{}
-		for _, h := range s.st.hooksFor(hookEntities[e] + "/deleted") {
-			if _, done := p.deleted[h.Embed]; !done {
-				p.deleted[h.Embed] = res.render(c.withEmbed(h.Embed), id)
+	pre := hookPre{}
+	for _, h := range s.st.RestHooks {
+		kind, _, _ := strings.Cut(h.Event, "/")
+		for e, sing := range hookEntities {
+			if sing == kind && pre[e] == nil {
+				pre[e] = s.st.snapshot(e)
 			}
 		}
 	}
-	return p
+	if len(pre) == 0 {
+		return nil
+	}
+	return pre
+}
+
+// afterWrite fires the events of a successful write. s.mu is held.
+func (s *Server) afterWrite(pre hookPre, c *call, _ response) {
+	for _, e := range []string{"parties", "opportunities", "kases", "tasks"} {
+		before, watched := pre[e]
+		if !watched {
+			continue
+		}
+		after := s.st.snapshot(e)
+		sing := hookEntities[e]
+		res := resourceFor(e)
+		fire := func(id int64, events []string) {
+			rendered := map[string]obj{}
+			for _, ev := range events {
+				for _, h := range s.st.hooksFor(ev) {
+					rec, done := rendered[h.Embed]
+					if !done {
+						rec = res.render(c.withEmbed(h.Embed), id)
+						rendered[h.Embed] = rec
+					}
+					s.enqueue(h, ev, rec)
+				}
+			}
+		}
+		for _, id := range sortedKeys(after) {
+			a := after[id]
+			b, existed := before[id]
+			switch {
+			case !existed:
+				fire(id, []string{sing + "/created"})
+			case a.ptr != b.ptr || !a.updated.Equal(b.updated):
+				events := []string{sing + "/updated"}
+				switch e {
+				case "opportunities", "kases":
+					if a.milestone != b.milestone || a.stage != b.stage {
+						events = append(events, sing+"/moved")
+					}
+					if (e == "opportunities" && a.closed && !b.closed) || (e == "kases" && a.status == "CLOSED" && b.status != "CLOSED") {
+						events = append(events, sing+"/closed")
+					}
+				case "tasks":
+					if a.status == "COMPLETED" && b.status != "COMPLETED" {
+						events = append(events, sing+"/completed")
+					}
+				}
+				fire(id, events)
+			}
+		}
+		for _, id := range sortedKeys(before) {
+			if _, still := after[id]; still {
+				continue
+			}
+			// Render the record as it was: put it back for a moment.
+			s.st.restore(e, id, before[id].ptr)
+			fire(id, []string{sing + "/deleted"})
+			s.st.forget(e, id)
+		}
+	}
+}
+
+func (st *state) restore(e string, id int64, ptr any) {
+	switch e {
+	case "parties":
+		st.Parties[id] = ptr.(*party)
+	case "opportunities":
+		st.Opportunities[id] = ptr.(*opportunity)
+	case "kases":
+		st.Kases[id] = ptr.(*kase)
+	case "tasks":
+		st.Tasks[id] = ptr.(*task)
+	}
+}
+
+func (st *state) forget(e string, id int64) {
+	switch e {
+	case "parties":
+		delete(st.Parties, id)
+	case "opportunities":
+		delete(st.Opportunities, id)
+	case "kases":
+		delete(st.Kases, id)
+	case "tasks":
+		delete(st.Tasks, id)
+	}
 }
 
 func (c *call) withEmbed(embed string) *call {
@@ -301,70 +366,6 @@ func (c *call) withEmbed(embed string) *call {
 	r.URL = &u
 	cc.r = r
 	return &cc
-}
-
-// afterWrite fires the events of a successful write. s.mu is held.
-func (s *Server) afterWrite(p *hookPre, c *call, resp response) {
-	if p == nil {
-		return
-	}
-	sing := hookEntities[p.entity]
-	if p.verb == "delete" {
-		for _, h := range s.st.hooksFor(sing + "/deleted") {
-			s.enqueue(h, sing+"/deleted", p.deleted[h.Embed])
-		}
-		return
-	}
-	id := p.id
-	if p.verb == "create" {
-		loc := resp.header.Get("Location")
-		n, err := strconv.ParseInt(loc[strings.LastIndexByte(loc, '/')+1:], 10, 64)
-		if err != nil {
-			return
-		}
-		id = n
-	}
-	events := []string{sing + "/updated"}
-	if p.verb == "create" {
-		events = []string{sing + "/created"}
-	} else {
-		switch p.entity {
-		case "opportunities":
-			if o := s.st.Opportunities[id]; o != nil {
-				if o.MilestoneID != p.milestone {
-					events = append(events, sing+"/moved")
-				}
-				if o.ClosedOn != nil && !p.closed {
-					events = append(events, sing+"/closed")
-				}
-			}
-		case "kases":
-			if k := s.st.Kases[id]; k != nil {
-				if k.StageID != p.stage {
-					events = append(events, sing+"/moved")
-				}
-				if k.Status == "CLOSED" && p.status != "CLOSED" {
-					events = append(events, sing+"/closed")
-				}
-			}
-		case "tasks":
-			if t := s.st.Tasks[id]; t != nil && t.Status == "COMPLETED" && p.status != "COMPLETED" {
-				events = append(events, sing+"/completed")
-			}
-		}
-	}
-	res := resourceFor(p.entity)
-	rendered := map[string]obj{}
-	for _, ev := range events {
-		for _, h := range s.st.hooksFor(ev) {
-			rec, done := rendered[h.Embed]
-			if !done {
-				rec = res.render(c.withEmbed(h.Embed), id)
-				rendered[h.Embed] = rec
-			}
-			s.enqueue(h, ev, rec)
-		}
-	}
 }
 
 // Delivery.

@@ -218,3 +218,29 @@ func (h *harness) st() *state {
 	defer h.srv.mu.Unlock()
 	return h.srv.st
 }
+
+// A write that changes other records fires their events too: deleting a
+// party deletes its deals, and its people lose their organisation.
+func TestRestHookCascades(t *testing.T) {
+	h := hookHarness(t)
+	rc := newReceiver(t, func(int) int { return 200 })
+	for _, ev := range []string{"opportunity/deleted", "party/updated", "party/deleted"} {
+		subscribe(h, ev, rc.srv.URL+"/in", "")
+	}
+	orgID := h.create("parties", "party", org("Baltic Amber Traders"))
+	personID := h.create("parties", "party", map[string]any{"type": "person", "firstName": "Rūta", "lastName": "Meilutytė", "organisation": map[string]any{"id": orgID}})
+	ms := h.st().Seed.Pipelines[0].Milestones
+	oppID := h.create("opportunities", "opportunity", map[string]any{"name": "Amber 2027", "party": map[string]any{"id": orgID}, "milestone": map[string]any{"id": ms[0].ID}})
+	h.must(204, "DELETE", "/parties/"+fmtInt(orgID), nil)
+	got := rc.wait(t, 3)
+	seen := map[string]int64{}
+	for _, d := range got {
+		seen[d["event"].(string)] = int64(d["payload"].([]any)[0].(map[string]any)["id"].(float64))
+	}
+	if seen["party/deleted"] != orgID || seen["opportunity/deleted"] != oppID || seen["party/updated"] != personID {
+		t.Fatalf("events %v (org %d, person %d, deal %d)", seen, orgID, personID, oppID)
+	}
+	if len(got) != 3 {
+		t.Fatalf("%d deliveries: %v", len(got), got)
+	}
+}

@@ -197,13 +197,15 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, body []byte) {
 			fault = "drop"
 		}
 	}
-	var pre *hookPre
+	var pre hookPre
 	if write {
 		pre = s.beforeWrite(rt, c)
 	}
 	resp := safeCall(rt.h, c)
 	if write && resp.status < 300 {
-		s.afterWrite(pre, c, resp)
+		if pre != nil {
+			s.afterWrite(pre, c, resp)
+		}
 		if err := s.persist(); err != nil {
 			s.err = err
 			s.mu.Unlock()
