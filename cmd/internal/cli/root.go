@@ -108,6 +108,8 @@ token (Capsule: My Preferences > API Authentication Tokens), or set CAPSULE_TOKE
 		newRunsCmd(streams),
 		newExportCmd(streams, nil),
 		newDemoCmd(streams, nil),
+		newHooksCmd(streams),
+		newListenCmd(streams),
 	)
 	return root
 }

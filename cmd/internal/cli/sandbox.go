@@ -22,6 +22,8 @@ type sandboxOptions struct {
 	latency       time.Duration
 	faultRate     float64
 	dropRate      float64
+	oauthToken    string
+	hookScale     float64
 }
 
 // runF, when set, runs instead of the command with the parsed options (tests).
@@ -57,6 +59,8 @@ empty it with POST /_sandbox/reset.`,
 	f.DurationVar(&o.latency, "latency", 0, "delay added to every API request, e.g. 50ms")
 	f.Float64Var(&o.faultRate, "fault-rate", 0, "fraction of writes failing with a 5xx (half after being applied)")
 	f.Float64Var(&o.dropRate, "drop-rate", 0, "fraction of writes applied and then answered by closing the connection")
+	f.StringVar(&o.oauthToken, "oauth-token", "", "extra token that counts as an OAuth login of the first user (REST hooks need one)")
+	f.Float64Var(&o.hookScale, "hook-retry-scale", 1, "multiply the waits between REST hook delivery attempts (5 attempts over ~21 min; 0.001 for tests)")
 	return cmd
 }
 
@@ -103,6 +107,13 @@ func runSandbox(cmd *cobra.Command, streams *IOStreams, o *sandboxOptions) error
 	if o.readOnlyToken != "" {
 		opts = append(opts, sandbox.WithReadOnlyToken(o.readOnlyToken))
 	}
+	if o.hookScale < 0 {
+		return usageError(fmt.Errorf("--hook-retry-scale %v: want 0 or more", o.hookScale))
+	}
+	opts = append(opts, sandbox.WithHookRetryScale(o.hookScale))
+	if o.oauthToken != "" {
+		opts = append(opts, sandbox.WithOAuthToken(o.oauthToken, ""))
+	}
 	if o.seedFile != "" {
 		opts = append(opts, sandbox.WithSeedFile(o.seedFile))
 	}
@@ -123,7 +134,10 @@ func runSandbox(cmd *cobra.Command, streams *IOStreams, o *sandboxOptions) error
 	} else {
 		fmt.Fprintln(out, "  export CAPSULE_TOKEN=...   (use the token you passed with --token)")
 	}
-	fmt.Fprintf(out, "Stats: %s/_sandbox/stats   Stop: Ctrl+C\n", strings.TrimSuffix(run.URL, sandbox.APIPrefix))
+	if o.oauthToken != "" {
+		fmt.Fprintln(out, "  (for REST hooks: export CAPSULE_TOKEN=...   the token you passed with --oauth-token)")
+	}
+	fmt.Fprintf(out, "Stats: %s/_sandbox/stats   Hooks: %s/_sandbox/hooks   Stop: Ctrl+C\n", strings.TrimSuffix(run.URL, sandbox.APIPrefix), strings.TrimSuffix(run.URL, sandbox.APIPrefix))
 	<-ctx.Done()
 	if err := run.Server.Err(); err != nil {
 		return fmt.Errorf("sandbox: %w", err)
