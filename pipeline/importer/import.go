@@ -133,7 +133,12 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		ir = &indexer{api: a, mem: mem, overlap: 2 * time.Second}
+		imem, closeIndex, err := openIndex(ctx, &cfg, j, acct)
+		if err != nil {
+			return nil, err
+		}
+		defer closeIndex()
+		ir = &indexer{api: a, mem: imem, overlap: 2 * time.Second}
 		rc = &reconciler{api: a, ir: ir}
 		if !cfg.DryRun {
 			if run, err = beginRun(ctx, j, &cfg, acct); err != nil {

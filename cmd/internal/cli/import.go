@@ -40,6 +40,9 @@ type importOptions struct {
 	CreateFields   bool
 	Source         files.Options
 	Workers        int
+	Index          string
+	NoIndexCache   bool
+	MatchBy        string
 }
 
 // newImportCmd builds `import`; commandLine is what the journal records.
@@ -90,6 +93,12 @@ Exit status: 0 every row accounted for, 1 fatal error or writes left to check
 			if err := checkReserve(cmd, o.Reserve); err != nil {
 				return err
 			}
+			if o.MatchBy != "" && o.MatchBy != importer.MatchByIndex && o.MatchBy != importer.MatchBySearch {
+				return usageError(fmt.Errorf("--match-by %q: use index or search", o.MatchBy))
+			}
+			if o.Index != "" && o.NoIndexCache {
+				return usageError(errors.New("--index and --no-index-cache cannot be used together"))
+			}
 			if runF != nil {
 				return runF(cmd.Context(), o)
 			}
@@ -113,6 +122,9 @@ Exit status: 0 every row accounted for, 1 fatal error or writes left to check
 	f.IntVar(&o.Source.HeaderRow, "header-row", 0, "row holding the column names (default: detect)")
 	f.StringVar(&o.Source.Encoding, "encoding", "", "CSV encoding: utf-8, utf-16le, utf-16be, windows-1252 (default: detect)")
 	f.StringVar(&o.Source.Delimiter, "delimiter", "", "CSV delimiter (default: detect)")
+	f.StringVar(&o.Index, "index", "", "keep the account index in FILE (default: one file per account in the user's cache directory)")
+	f.BoolVar(&o.NoIndexCache, "no-index-cache", false, "keep no account index after the run (the next import lists or searches again)")
+	f.StringVar(&o.MatchBy, "match-by", "", "find existing records by 'index' (list the account once, then refresh) or 'search' (one search per key); default: the cheaper")
 	addAccountFlags(cmd, &o.account)
 	return cmd
 }
@@ -126,6 +138,14 @@ func runImport(ctx context.Context, o *importOptions) error {
 		ErrorsPath: o.Errors, JournalPath: o.Journal, MaxErrors: o.MaxErrors, Abandon: o.Abandon, NoFormulaGuard: o.NoFormulaGuard,
 		Reserve: o.Reserve, Workers: o.Workers, Args: o.CommandLine, CreateFields: o.CreateFields,
 		Progress: streams.ErrOut, Terminal: streams.IsStderrTTY(), Log: log,
+		IndexPath: o.Index, NoIndexCache: o.NoIndexCache, MatchBy: o.MatchBy,
+	}
+	if !o.Offline && o.Index == "" && !o.NoIndexCache {
+		dir, err := importer.DefaultIndexCacheDir()
+		if err != nil {
+			return err
+		}
+		cfg.IndexCacheDir = dir
 	}
 	if o.Mapping != "" {
 		src, err := os.ReadFile(o.Mapping)

@@ -108,6 +108,7 @@ token (Capsule: My Preferences > API Authentication Tokens), or set CAPSULE_TOKE
 		newRunsCmd(streams),
 		newExportCmd(streams, nil),
 		newDemoCmd(streams, nil),
+		newCacheCmd(streams),
 	)
 	return root
 }

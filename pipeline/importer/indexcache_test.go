@@ -1,0 +1,107 @@
+package importer_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/capsule-etl/capsule-etl/capsule/sandbox"
+	"github.com/capsule-etl/capsule-etl/pipeline/importer"
+)
+
+// seedPeople fills the sandbox with n people (pat.nguyen<i>@riverbend.example)
+// through an import that keeps no index.
+func seedPeople(t *testing.T, e *env, n int) {
+	t.Helper()
+	rows := make([][]string, n)
+	for i := range rows {
+		rows[i] = []string{fmt.Sprintf("Pat%d", i), fmt.Sprintf("Nguyen%d", i), fmt.Sprintf("pat.nguyen%d@riverbend.example", i), "Prospect"}
+	}
+	in := writeCSV(t, t.TempDir(), "seed.csv", []string{"First", "Last", "Email", "Tags"}, rows)
+	cfg := e.config(t, cursorMapping, in)
+	cfg.Workers, cfg.NoIndexCache = 8, true
+	if res, err := importer.Import(ctxT(t), cfg); err != nil || res.Total.Created != n {
+		t.Fatalf("seeding: %v %+v", err, res)
+	}
+}
+
+func accountSize(t *testing.T) int {
+	n := 2000
+	if s := os.Getenv("CAPSULE_ETL_INDEX_ROWS"); s != "" {
+		n, _ = strconv.Atoi(s)
+	}
+	return n
+}
+
+// One index per account: the first import of any file into the account
+// lists it once into the cache directory; a new file imported after it
+// only refreshes that index (since and the deleted feed).
+// CAPSULE_ETL_INDEX_ROWS sets the account's size (default 2000).
+func TestSecondInputReusesTheAccountIndex(t *testing.T) {
+	n := accountSize(t)
+	// The sandbox's clock ticks 100ms a request, in the past, as Capsule's
+	// would at its pace (see TestRunsAfterTheFirstOnlyRefreshTheIndex).
+	var ticks atomic.Int64
+	base := time.Now().Add(-12 * time.Hour)
+	clock := func() time.Time { return base.Add(time.Duration(ticks.Add(1)) * 100 * time.Millisecond) }
+	e := newEnv(t, sandbox.WithRateLimit(1_000_000, time.Hour), sandbox.WithClock(clock))
+	seedPeople(t, e, n)
+	cache := t.TempDir()
+	header := []string{"Email Address", "First Name", "Last Name", "Lead Status"}
+	oneRow := func(name, email string) importer.Config {
+		in := writeCSV(t, t.TempDir(), name, header, [][]string{{email, "Dana", "Okafor", "New"}})
+		cfg := e.config(t, `version: 1
+records:
+  person:
+    entity: person
+    match: [email]
+    fields:
+      firstName: First Name
+      lastName: Last Name
+      emailAddresses: [{address: Email Address}]
+`, in)
+		cfg.IndexCacheDir = cache
+		cfg.MatchBy = importer.MatchByIndex
+		return cfg
+	}
+	first, err := importer.Import(ctxT(t), oneRow("hubspot-contacts.csv", "dana.okafor@lakeside.example"))
+	if err != nil || first.Total.Created != 1 {
+		t.Fatalf("first file: %v %+v", err, first)
+	}
+	pages := int64(n/100 + 1)
+	if first.Requests < pages {
+		t.Errorf("first file into an account never seen: %d requests, want the listing (%d pages) paid once", first.Requests, pages)
+	}
+	second, err := importer.Import(ctxT(t), oneRow("webinar-signups.csv", "pat.nguyen7@riverbend.example"))
+	if err != nil || second.Total.Updated+second.Total.Unchanged != 1 {
+		t.Fatalf("second file: %v %+v", err, second)
+	}
+	t.Logf("account of %d people: first new file %d requests, second new file %d", n, first.Requests, second.Requests)
+	if second.Requests > 5 {
+		t.Errorf("second new file: %d requests, want at most 5 (the index refreshed, not listed again)", second.Requests)
+	}
+	files, err := filepath.Glob(filepath.Join(cache, "index", "*.db"))
+	if err != nil || len(files) != 1 {
+		t.Fatalf("cache files: %v %v", files, err)
+	}
+	st, err := os.Stat(files[0])
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Errorf("cache file mode: %v %v, want 0600", st.Mode().Perm(), err)
+	}
+	raw, err := os.ReadFile(files[0])
+	if err != nil || strings.Contains(string(raw), sandbox.DefaultToken) {
+		t.Errorf("the token is in the cache file (%v)", err)
+	}
+	removed, err := importer.ClearIndexCache(cache)
+	if err != nil || len(removed) == 0 {
+		t.Fatalf("clear: %v %v", removed, err)
+	}
+	if left, _ := filepath.Glob(filepath.Join(cache, "index", "*")); len(left) != 0 {
+		t.Errorf("left after clear: %v", left)
+	}
+}
