@@ -96,6 +96,9 @@ type Result struct {
 	// counts the rows they are on.
 	Warnings   []Warning
 	WarnedRows int
+	// Matching says how each collection's existing records were found
+	// (by index or by search, and why).
+	Matching []string
 }
 
 // Counts are the outcomes of operations (one per record of the mapping and

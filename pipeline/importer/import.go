@@ -168,8 +168,49 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 					Hint: "check them in Capsule (delete duplicates), then run with --abandon: a fresh run matches existing records by their keys"}
 			}
 		}
-		// 3. Index of existing records: refreshed with since, then in memory.
+		// 3. Existing records: the index refreshed with since and loaded
+		// into memory, or a search per key when that costs less.
+		lk := lookups{}
+		if cfg.MatchBy != MatchByIndex {
+			remember, failed := rememberer(ctx, mem)
+			for i := range rows {
+				for _, r := range rows[i] {
+					for k := range r.ops {
+						key := r.ops[k].SourceKey
+						if key == "" {
+							key = r.srcKey
+						}
+						lk.note(&r.ops[k], key, remember)
+					}
+				}
+			}
+			if err := failed(); err != nil {
+				return nil, fmt.Errorf("reading what earlier runs wrote from the journal %s: %w (nothing was sent; run again)", j.Path(), err)
+			}
+		}
 		for _, p := range sortedKeys(need.indexes) {
+			ch, err := chooseMatch(ctx, a, imem, cfg.MatchBy, p, lk[p], rd)
+			if err != nil {
+				return nil, err
+			}
+			res.Matching = append(res.Matching, ch.String())
+			if cfg.Log != nil {
+				cfg.Log.Info(ch.String())
+			} else if cfg.Progress != nil {
+				fmt.Fprintln(cfg.Progress, "capsule-etl: "+ch.String())
+			}
+			if ch.search {
+				if err := search(ctx, a, p, lk[p], rd, ix); err != nil {
+					return nil, err
+				}
+				// The cached index was not refreshed: the records this
+				// run writes enter it, but its cursor stays.
+				if ir.busy == nil {
+					ir.busy = map[string]bool{}
+				}
+				ir.busy[p] = true
+				continue
+			}
 			if err := ir.refresh(ctx, p); err != nil {
 				return nil, fmt.Errorf("indexing %s: %w", p, err)
 			}
