@@ -105,3 +105,37 @@ records:
 		t.Errorf("left after clear: %v", left)
 	}
 }
+
+// A one-row file into a large account the run has no index of is matched
+// by search: a handful of requests, not a listing of the account; so is a
+// second new file after it.
+func TestOneRowIntoLargeAccountSearches(t *testing.T) {
+	n := accountSize(t)
+	e := newEnv(t, sandbox.WithRateLimit(1_000_000, time.Hour))
+	seedPeople(t, e, n)
+	cache := t.TempDir()
+	header := []string{"Email", "First name", "Last name"}
+	mapping := `version: 1
+records:
+  person:
+    entity: person
+    match: [email]
+    fields:
+      firstName: First name
+      lastName: Last name
+      emailAddresses: [{address: Email}]
+`
+	for i, row := range [][]string{{"m.haddad@quayside.example", "Mira", "Haddad"}, {"pat.nguyen42@riverbend.example", "Pat", "Nguyen-Ward"}} {
+		in := writeCSV(t, t.TempDir(), fmt.Sprintf("google-contacts-%d.csv", i+1), header, [][]string{row})
+		cfg := e.config(t, mapping, in)
+		cfg.IndexCacheDir = cache
+		res, err := importer.Import(ctxT(t), cfg)
+		if err != nil || res.Total.Created+res.Total.Updated != 1 {
+			t.Fatalf("file %d: %v %+v", i+1, err, res)
+		}
+		t.Logf("account of %d people, new one-row file %d: %d requests (%v)", n, i+1, res.Requests, res.Matching)
+		if res.Requests > 5 {
+			t.Errorf("file %d: %d requests, want at most 5", i+1, res.Requests)
+		}
+	}
+}

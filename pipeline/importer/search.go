@@ -164,6 +164,9 @@ func (ch matchChoice) String() string {
 	if ch.search {
 		how = "search"
 	}
+	if !ch.search && ch.keys == 0 {
+		return fmt.Sprintf("matching %s by %s (%s)", ch.path, how, ch.why)
+	}
 	return fmt.Sprintf("matching %s by %s (%d lookups: %s)", ch.path, how, ch.keys, ch.why)
 }
 
