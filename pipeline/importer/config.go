@@ -79,15 +79,18 @@ const (
 
 // Result is what a run did.
 type Result struct {
-	RunID       int64
-	DryRun      bool
-	Rows        int // input rows read
-	Entities    []EntityCounts
-	Total       Counts
-	Requests    int64 // Capsule requests sent by this process
-	Elapsed     time.Duration
-	ErrorsFile  string // written when rows were rejected
-	JournalFile string
+	RunID    int64
+	DryRun   bool
+	Rows     int // input rows read
+	Entities []EntityCounts
+	Total    Counts
+	Requests int64 // Capsule requests sent by this process
+	// EstimatedRequests (dry runs) is what the real run after this dry run
+	// will send: its reads (preflight, index refresh or searches) and writes.
+	EstimatedRequests int
+	Elapsed           time.Duration
+	ErrorsFile        string // written when rows were rejected
+	JournalFile       string
 	// RejectedRows is the number of input rows with at least one rejected
 	// or failed operation (they are in ErrorsFile).
 	RejectedRows int

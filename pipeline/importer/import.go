@@ -90,6 +90,8 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 		ir  *indexer
 		// memFailed reports a failed read of the source key memory.
 		memFailed = func() error { return nil }
+		// rp counts the reads of the real run, for the plan summary.
+		rp = readPlan{done: !cfg.DryRun}
 	)
 	if !cfg.Offline {
 		a = &api{c: cfg.Client}
@@ -115,6 +117,7 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 			}
 		}
 		pl.rd = rd
+		rp.reads = int(a.requests.Load())
 		acct := cfg.Account
 		if acct.UserID == "" {
 			acct.UserID = rd.userID
@@ -189,6 +192,7 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 			}
 		}
 		for _, p := range sortedKeys(need.indexes) {
+			before := int(a.requests.Load())
 			ch, err := chooseMatch(ctx, a, imem, cfg.MatchBy, p, lk[p], rd)
 			if err != nil {
 				return nil, err
@@ -209,6 +213,7 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 					ir.busy = map[string]bool{}
 				}
 				ir.busy[p] = true
+				rp.reads += int(a.requests.Load()) - before
 				continue
 			}
 			if err := ir.refresh(ctx, p); err != nil {
@@ -217,11 +222,14 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 			if err := ir.load(ctx, p, ix); err != nil {
 				return nil, err
 			}
+			rp.reads += nextReads(&cfg, ch, int(a.requests.Load())-before, lk[p], rd)
 		}
 		for _, p := range sortedKeys(need.ids) {
+			before := int(a.requests.Load())
 			if err := loadByID(ctx, a, p, need.ids[p], ix); err != nil {
 				return nil, fmt.Errorf("indexing %s: %w", p, err)
 			}
+			rp.reads += int(a.requests.Load()) - before
 		}
 		pl.remembered, memFailed = rememberer(ctx, mem)
 	}
@@ -267,9 +275,9 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 			return nil, err
 		}
 		if cfg.Log != nil {
-			logPlanSummary(cfg.Log, ops, pacer)
+			logPlanSummary(cfg.Log, ops, pacer, rp)
 		} else {
-			writePlanSummary(cfg.PlanSummary, ops, pacer)
+			writePlanSummary(cfg.PlanSummary, ops, pacer, rp)
 		}
 	}
 	var werr error
@@ -306,6 +314,10 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 			werr = err
 		}
 		cancel()
+	}
+	if cfg.DryRun && !cfg.Offline {
+		_, _, writes := planCounts(ops)
+		res.EstimatedRequests = writes + rp.reads
 	}
 	res.Entities, res.Total = tally(ops, cfg.DryRun)
 	res.Warnings, res.WarnedRows = collectWarnings(ops)

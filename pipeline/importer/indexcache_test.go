@@ -139,3 +139,57 @@ records:
 		}
 	}
 }
+
+// The dry run's request estimate counts the reads the real run makes after
+// it (preflight, index refresh or searches) with the writes, within 5%.
+func TestDryRunEstimateCountsTheReads(t *testing.T) {
+	var ticks atomic.Int64
+	base := time.Now().Add(-12 * time.Hour)
+	clock := func() time.Time { return base.Add(time.Duration(ticks.Add(1)) * 100 * time.Millisecond) }
+	e := newEnv(t, sandbox.WithRateLimit(1_000_000, time.Hour), sandbox.WithClock(clock))
+	seedPeople(t, e, 2000)
+	header := []string{"First", "Last", "Email", "Tags"}
+	var big [][]string
+	for i := 0; i < 300; i++ {
+		if i%2 == 0 {
+			big = append(big, []string{fmt.Sprintf("Pat%d", i), fmt.Sprintf("Nguyen-Hart%d", i), fmt.Sprintf("pat.nguyen%d@riverbend.example", i), "Prospect"})
+		} else {
+			big = append(big, []string{"Sam", fmt.Sprintf("Osei%d", i), fmt.Sprintf("sam.osei%d@tradeshow.example", i), "Expo 2025"})
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		rows [][]string
+	}{
+		{"one new row, matched by search", [][]string{{"Ivy", "Chen", "ivy.chen@lumen.example", "Webinar"}}},
+		{"300 rows, matched by the index", big},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := writeCSV(t, t.TempDir(), "leads.csv", header, tc.rows)
+			cfg := e.config(t, cursorMapping, in)
+			cfg.IndexCacheDir = t.TempDir()
+			var summary strings.Builder
+			dry := cfg
+			dry.DryRun, dry.PlanSummary = true, &summary
+			dr, err := importer.Import(ctxT(t), dry)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(summary.String(), "reads") {
+				t.Errorf("the summary does not count the reads:\n%s", summary.String())
+			}
+			res, err := importer.Import(ctxT(t), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("dry run estimated %d requests (it sent %d), the run sent %d; %v", dr.EstimatedRequests, dr.Requests, res.Requests, dr.Matching)
+			diff := float64(dr.EstimatedRequests) - float64(res.Requests)
+			if diff < 0 {
+				diff = -diff
+			}
+			if diff > 0.05*float64(res.Requests) {
+				t.Errorf("estimate %d, real run %d: off by more than 5%%\n%s", dr.EstimatedRequests, res.Requests, summary.String())
+			}
+		})
+	}
+}
