@@ -17,7 +17,8 @@ func newCacheCmd(streams *IOStreams) *cobra.Command {
 		Long: `Imports keep one index of each account's existing records in the user's cache
 directory (per base URL and user), so an import from any file only refreshes it.
 The files hold CRM data (mode 0600, never the token).`,
-		Args: cobra.NoArgs,
+		Example: "  capsule-etl cache clear",
+		Args:    cobra.NoArgs,
 	}
 	clear := &cobra.Command{
 		Use:     "clear",
@@ -39,7 +40,11 @@ The files hold CRM data (mode 0600, never the token).`,
 					n++
 				}
 			}
-			_, err = fmt.Fprintf(streams.Out, "removed %d cached account indexes from %s\n", n, dir)
+			what := "indexes"
+			if n == 1 {
+				what = "index"
+			}
+			_, err = fmt.Fprintf(streams.Out, "removed %d cached account %s from %s\n", n, what, dir)
 			return err
 		},
 	}

@@ -56,8 +56,10 @@ func newImportCmd(streams *IOStreams, commandLine []string, runF func(context.Co
 
 Every row ends with an outcome per record of the mapping: created, updated (only
 the fields that changed), unchanged, skipped or rejected. Existing records are
-matched through an index of the account kept in the journal, so matching costs
-no request per row. Writes are paced to Capsule's 4,000 requests/hour and
+matched through one index per account kept in the user's cache directory (built
+by the first import into the account, refreshed by every later one, from any file:
+--index FILE, --no-index-cache, 'capsule-etl cache clear'), or, for an input that
+needs fewer lookups than the account has pages, by a search per key (--match-by). Writes are paced to Capsule's 4,000 requests/hour and
 recorded in a journal (default: beside the first input) before they are sent:
 running the same command again after an interruption resumes without sending
 anything twice, and running it after a finished import sends nothing new.
