@@ -16,7 +16,7 @@ import (
 
 // seedPeople fills the sandbox with n people (pat.nguyen<i>@riverbend.example)
 // through an import that keeps no index.
-func seedPeople(t *testing.T, e *env, n int) {
+func seedPeople(t *testing.T, e *env, n int) (input string) {
 	t.Helper()
 	rows := make([][]string, n)
 	for i := range rows {
@@ -28,6 +28,7 @@ func seedPeople(t *testing.T, e *env, n int) {
 	if res, err := importer.Import(ctxT(t), cfg); err != nil || res.Total.Created != n {
 		t.Fatalf("seeding: %v %+v", err, res)
 	}
+	return in
 }
 
 func accountSize(t *testing.T) int {
@@ -191,5 +192,29 @@ func TestDryRunEstimateCountsTheReads(t *testing.T) {
 				t.Errorf("estimate %d, real run %d: off by more than 5%%\n%s", dr.EstimatedRequests, res.Requests, summary.String())
 			}
 		})
+	}
+}
+
+// Importing again every row the account was filled from (a re-import of
+// its own records) into an account never seen pays the listing once:
+// under a fiftieth of a request per row.
+func TestReimportOfTheWholeAccountPaysTheListingOnce(t *testing.T) {
+	n := accountSize(t)
+	var ticks atomic.Int64
+	base := time.Now().Add(-12 * time.Hour)
+	clock := func() time.Time { return base.Add(time.Duration(ticks.Add(1)) * 100 * time.Millisecond) }
+	e := newEnv(t, sandbox.WithRateLimit(1_000_000, time.Hour), sandbox.WithClock(clock))
+	in := seedPeople(t, e, n)
+	cfg := e.config(t, cursorMapping, in)
+	cfg.IndexCacheDir = t.TempDir()
+	cfg.JournalPath = filepath.Join(t.TempDir(), "reimport.db")
+	res, err := importer.Import(ctxT(t), cfg)
+	if err != nil || res.Total.Unchanged != n {
+		t.Fatalf("%v %+v", err, res)
+	}
+	perRow := float64(res.Requests) / float64(n)
+	t.Logf("re-import of %d rows: %d requests (%.4f per row), %v", n, res.Requests, perRow, res.Matching)
+	if perRow > 0.02 {
+		t.Errorf("%.4f requests per row, want at most 0.02", perRow)
 	}
 }

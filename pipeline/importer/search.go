@@ -135,7 +135,7 @@ func chooseMatch(ctx context.Context, a *api, mem *journal.Memory, mode, path st
 		ch.search = len(keys) < 2
 		ch.why = fmt.Sprintf("the account index is cached (refreshed from %s)", since.UTC().Format("2006-01-02 15:04"))
 	case len(keys) > maxSearchKeys:
-		ch.why = fmt.Sprintf("%d lookups: listing the account costs less", len(keys))
+		ch.why = fmt.Sprintf("more than %d: listing the account costs less", maxSearchKeys)
 	default:
 		// Is record number 100×keys+1 there? Then the listing is at least
 		// keys+1 pages plus the deleted feed.
