@@ -237,10 +237,11 @@ func (a *api) show(ctx context.Context, path, id string, fn func(json.RawMessage
 	if err != nil {
 		return fmt.Errorf("reading %s %s: %w", path, id, err)
 	}
-	for _, raw := range out {
+	wrapper := map[string]string{capsule.PathParties: "party", capsule.PathOpportunities: "opportunity", capsule.PathKases: "kase"}[path]
+	if raw, ok := out[wrapper]; ok {
 		return fn(raw)
 	}
-	return nil
+	return fmt.Errorf("reading %s %s: the answer has no %q", path, id, wrapper)
 }
 
 // postPages is getPages for a filter search: the same body is posted to
