@@ -33,11 +33,22 @@ type Config struct {
 	CreateFields bool
 	Offline      bool // plan only, no requests at all: everything is a create
 
-	Plan           io.Writer        // JSON Lines plan, nil for none
-	PlanSummary    io.Writer        // human summary of the plan (dry runs), nil for none
-	ErrorsPath     string           // rejected rows; "" = beside the first input
-	NoFormulaGuard bool             // a CSV errors file holds text starting with = + - @ as is (see formats.FormulaGuard)
-	JournalPath    string           // "" = beside the first input (<input>.capsule-etl.db)
+	Plan           io.Writer // JSON Lines plan, nil for none
+	PlanSummary    io.Writer // human summary of the plan (dry runs), nil for none
+	ErrorsPath     string    // rejected rows; "" = beside the first input
+	NoFormulaGuard bool      // a CSV errors file holds text starting with = + - @ as is (see formats.FormulaGuard)
+	JournalPath    string    // "" = beside the first input (<input>.capsule-etl.db)
+	// The account index: IndexPath is its file (--index); else it is kept
+	// under IndexCacheDir (one file per base URL and user, see
+	// IndexCachePath); NoIndexCache keeps it only for the run. With none of
+	// them it is kept in the journal.
+	IndexPath     string
+	IndexCacheDir string
+	NoIndexCache  bool
+	// MatchBy is how existing records are found: MatchByIndex (list the
+	// account into the index, then refresh it), MatchBySearch (one filter
+	// search or show per key), or "" to choose the cheaper per run.
+	MatchBy        string
 	JournalOptions []journal.Option // e.g. journal.WithUnsafeNoSync() for throwaway runs in tests
 	Abandon        bool             // abandon an unfinished run that does not fit and start afresh
 	MaxErrors      int              // stop writing after this many rejected rows (0 = no limit)
@@ -60,17 +71,26 @@ type Config struct {
 	Now           func() time.Time
 }
 
+// The ways of matching (Config.MatchBy, --match-by).
+const (
+	MatchByIndex  = "index"
+	MatchBySearch = "search"
+)
+
 // Result is what a run did.
 type Result struct {
-	RunID       int64
-	DryRun      bool
-	Rows        int // input rows read
-	Entities    []EntityCounts
-	Total       Counts
-	Requests    int64 // Capsule requests sent by this process
-	Elapsed     time.Duration
-	ErrorsFile  string // written when rows were rejected
-	JournalFile string
+	RunID    int64
+	DryRun   bool
+	Rows     int // input rows read
+	Entities []EntityCounts
+	Total    Counts
+	Requests int64 // Capsule requests sent by this process
+	// EstimatedRequests (dry runs) is what the real run after this dry run
+	// will send: its reads (preflight, index refresh or searches) and writes.
+	EstimatedRequests int
+	Elapsed           time.Duration
+	ErrorsFile        string // written when rows were rejected
+	JournalFile       string
 	// RejectedRows is the number of input rows with at least one rejected
 	// or failed operation (they are in ErrorsFile).
 	RejectedRows int
@@ -79,6 +99,9 @@ type Result struct {
 	// counts the rows they are on.
 	Warnings   []Warning
 	WarnedRows int
+	// Matching says how each collection's existing records were found
+	// (by index or by search, and why).
+	Matching []string
 }
 
 // Counts are the outcomes of operations (one per record of the mapping and

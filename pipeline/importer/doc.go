@@ -39,7 +39,7 @@
 //     categories, custom field definitions of each collection used. Missing
 //     custom fields or pipelines: *PreflightError listing all of them.
 //  3. Index: parties, opportunities and kases are paged (100 per page,
-//     embed=fields,tags) into the journal's index the first time, then
+//     embed=fields,tags) into the account index the first time, then
 //     refreshed with since (newest updatedAt, but no later than the last
 //     listing's start, less an overlap) and the deleted feeds. Capsule pages
 //     by offset, so a record deleted while a listing runs would hide one
@@ -54,6 +54,16 @@
 //     default export layout does): /entries and /tasks (every status) are
 //     listed, 100 per page, until every wanted id was seen, and indexed by
 //     id only (loadByID); a note or task found so is diffed like the rest.
+//     The account index is one SQLite file per base URL and user under
+//     Config.IndexCacheDir (IndexCachePath; the CLI's is the user's cache
+//     directory), or Config.IndexPath, or a throwaway one (NoIndexCache):
+//     every import into the account, from any file, refreshes it. Instead
+//     of the index, a collection is matched by search (search.go: a filter
+//     `is` per e-mail, name or custom field value, a show per Capsule id)
+//     when the input needs fewer lookups than the account has pages
+//     (chooseMatch: the cached index, or one probe for record 100×keys+1);
+//     Config.MatchBy forces either. Phones are matched by the index only.
+//     The reads the real run makes count in the plan summary (reads.go).
 //  4. Plan: rows in input order, ops of a row in the mapping's dependency
 //     order. A link with an id (Ref.ID, `id: Column`) goes to the record
 //     with that id in the account, or to the create planned by this run
@@ -116,7 +126,8 @@
 // file X.errors.csv uses X.csv's journal when it exists). The run
 // fingerprint is the inputs' content, the mapping's content and the
 // account; an unfinished run with another fingerprint is refused unless
-// Abandon. Source key -> Capsule id memory and the index live per account
-// in the journal, so later runs with the same journal update instead of
-// duplicating (notes and tasks are recognised only through it).
+// Abandon. Source key -> Capsule id memory lives per account in the
+// journal, so later runs with the same journal update instead of
+// duplicating (notes and tasks are recognised only through it); the index
+// lives in the journal too only when no index file is configured.
 package importer

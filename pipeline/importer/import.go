@@ -90,6 +90,8 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 		ir  *indexer
 		// memFailed reports a failed read of the source key memory.
 		memFailed = func() error { return nil }
+		// rp counts the reads of the real run, for the plan summary.
+		rp = readPlan{done: !cfg.DryRun}
 	)
 	if !cfg.Offline {
 		a = &api{c: cfg.Client}
@@ -115,6 +117,7 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 			}
 		}
 		pl.rd = rd
+		rp.reads = int(a.requests.Load())
 		acct := cfg.Account
 		if acct.UserID == "" {
 			acct.UserID = rd.userID
@@ -133,7 +136,12 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		ir = &indexer{api: a, mem: mem, overlap: 2 * time.Second}
+		imem, closeIndex, err := openIndex(ctx, &cfg, j, acct)
+		if err != nil {
+			return nil, err
+		}
+		defer closeIndex()
+		ir = &indexer{api: a, mem: imem, overlap: 2 * time.Second}
 		rc = &reconciler{api: a, ir: ir}
 		if !cfg.DryRun {
 			if run, err = beginRun(ctx, j, &cfg, acct); err != nil {
@@ -163,19 +171,65 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 					Hint: "check them in Capsule (delete duplicates), then run with --abandon: a fresh run matches existing records by their keys"}
 			}
 		}
-		// 3. Index of existing records: refreshed with since, then in memory.
+		// 3. Existing records: the index refreshed with since and loaded
+		// into memory, or a search per key when that costs less.
+		lk := lookups{}
+		if cfg.MatchBy != MatchByIndex {
+			remember, failed := rememberer(ctx, mem)
+			for i := range rows {
+				for _, r := range rows[i] {
+					for k := range r.ops {
+						key := r.ops[k].SourceKey
+						if key == "" {
+							key = r.srcKey
+						}
+						lk.note(&r.ops[k], key, remember)
+					}
+				}
+			}
+			if err := failed(); err != nil {
+				return nil, fmt.Errorf("reading what earlier runs wrote from the journal %s: %w (nothing was sent; run again)", j.Path(), err)
+			}
+		}
 		for _, p := range sortedKeys(need.indexes) {
+			before := int(a.requests.Load())
+			ch, err := chooseMatch(ctx, a, imem, cfg.MatchBy, p, lk[p], rd)
+			if err != nil {
+				return nil, err
+			}
+			res.Matching = append(res.Matching, ch.String())
+			if cfg.Log != nil {
+				cfg.Log.Info(ch.String())
+			} else if cfg.Progress != nil {
+				fmt.Fprintln(cfg.Progress, "capsule-etl: "+ch.String())
+			}
+			if ch.search {
+				if err := search(ctx, a, p, lk[p], rd, ix); err != nil {
+					return nil, err
+				}
+				// The cached index was not refreshed: the records this
+				// run writes enter it, but its cursor stays.
+				if ir.busy == nil {
+					ir.busy = map[string]bool{}
+				}
+				ir.busy[p] = true
+				rp.reads += int(a.requests.Load()) - before
+				continue
+			}
 			if err := ir.refresh(ctx, p); err != nil {
 				return nil, fmt.Errorf("indexing %s: %w", p, err)
 			}
 			if err := ir.load(ctx, p, ix); err != nil {
 				return nil, err
 			}
+			rp.reads += nextReads(&cfg, ch, int(a.requests.Load())-before, lk[p], rd)
 		}
 		for _, p := range sortedKeys(need.ids) {
+			before := int(a.requests.Load())
 			if err := loadByID(ctx, a, p, need.ids[p], ix); err != nil {
 				return nil, fmt.Errorf("indexing %s: %w", p, err)
 			}
+			rp.reads += int(a.requests.Load()) - before
 		}
 		pl.remembered, memFailed = rememberer(ctx, mem)
 	}
@@ -221,9 +275,9 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 			return nil, err
 		}
 		if cfg.Log != nil {
-			logPlanSummary(cfg.Log, ops, pacer)
+			logPlanSummary(cfg.Log, ops, pacer, rp)
 		} else {
-			writePlanSummary(cfg.PlanSummary, ops, pacer)
+			writePlanSummary(cfg.PlanSummary, ops, pacer, rp)
 		}
 	}
 	var werr error
@@ -260,6 +314,10 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 			werr = err
 		}
 		cancel()
+	}
+	if cfg.DryRun && !cfg.Offline {
+		_, _, writes := planCounts(ops)
+		res.EstimatedRequests = writes + rp.reads
 	}
 	res.Entities, res.Total = tally(ops, cfg.DryRun)
 	res.Warnings, res.WarnedRows = collectWarnings(ops)

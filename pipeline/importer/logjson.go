@@ -44,7 +44,7 @@ func countsAttrs(c Counts) []any {
 }
 
 // logPlanSummary is writePlanSummary as one record ("plan").
-func logPlanSummary(l *slog.Logger, ops []*planOp, pacer *capsule.Pacer) {
+func logPlanSummary(l *slog.Logger, ops []*planOp, pacer *capsule.Pacer, rp readPlan) {
 	by, labels, writes := planCounts(ops)
 	ents := make([]any, 0, len(labels))
 	for _, lb := range labels {
@@ -53,8 +53,11 @@ func logPlanSummary(l *slog.Logger, ops []*planOp, pacer *capsule.Pacer) {
 			"unchanged", c["unchanged"], "skip", c["skip"], "reject", c["reject"], "reused", c["reused"]))
 	}
 	ws, rows := collectWarnings(ops)
-	l.Info("plan", slog.Group("entities", ents...), "writes_needed", writes,
-		"estimate", estimate(writes, pacer), "warnings", len(ws), "warned_rows", rows)
+	l.Info("plan", slog.Group("entities", ents...), "writes_needed", writes, "reads", rp.reads,
+		"estimate", rp.estimateLine(writes, pacer), "warnings", len(ws), "warned_rows", rows)
+	if warn := rp.warning(pacer); warn != "" {
+		l.Warn(warn, "reads", rp.reads)
+	}
 }
 
 func round1(f float64) float64 { return math.Round(f*10) / 10 }

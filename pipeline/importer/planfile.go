@@ -116,7 +116,7 @@ func writePlanStream(w io.Writer, in <-chan []*planOp) error {
 
 // writePlanSummary prints counts per entity and action, the requests the
 // writes need and how long they take at the account's pace.
-func writePlanSummary(w io.Writer, ops []*planOp, pacer *capsule.Pacer) {
+func writePlanSummary(w io.Writer, ops []*planOp, pacer *capsule.Pacer, rp readPlan) {
 	by, labels, writes := planCounts(ops)
 	fmt.Fprintln(w, "plan:")
 	for _, l := range labels {
@@ -130,8 +130,11 @@ func writePlanSummary(w io.Writer, ops []*planOp, pacer *capsule.Pacer) {
 	}
 	ws, rows := collectWarnings(ops)
 	writeWarnings(w, ws, rows)
-	fmt.Fprintf(w, "  requests needed: %d writes\n", writes)
-	fmt.Fprintf(w, "  estimated time: %s\n", estimate(writes, pacer))
+	fmt.Fprintf(w, "  requests needed: %s\n", rp.requestsLine(writes))
+	fmt.Fprintf(w, "  estimated time: %s\n", rp.estimateLine(writes, pacer))
+	if warn := rp.warning(pacer); warn != "" {
+		fmt.Fprintf(w, "  warning: %s\n", warn)
+	}
 }
 
 // planCounts counts the plan's ops per entity label and action, the labels

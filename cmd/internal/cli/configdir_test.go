@@ -15,4 +15,6 @@ func init() {
 	dir := filepath.Join(os.TempDir(), fmt.Sprintf("capsule-etl-cli-test-%d-no-config", os.Getpid()))
 	os.Setenv("XDG_CONFIG_HOME", dir)
 	os.Setenv("HOME", dir)
+	// Account indexes go to a throwaway cache directory, never the user's.
+	os.Setenv("XDG_CACHE_HOME", filepath.Join(os.TempDir(), fmt.Sprintf("capsule-etl-cli-test-%d-cache", os.Getpid())))
 }

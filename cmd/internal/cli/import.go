@@ -40,6 +40,9 @@ type importOptions struct {
 	CreateFields   bool
 	Source         files.Options
 	Workers        int
+	Index          string
+	NoIndexCache   bool
+	MatchBy        string
 }
 
 // newImportCmd builds `import`; commandLine is what the journal records.
@@ -53,8 +56,10 @@ func newImportCmd(streams *IOStreams, commandLine []string, runF func(context.Co
 
 Every row ends with an outcome per record of the mapping: created, updated (only
 the fields that changed), unchanged, skipped or rejected. Existing records are
-matched through an index of the account kept in the journal, so matching costs
-no request per row. Writes are paced to Capsule's 4,000 requests/hour and
+matched through one index per account kept in the user's cache directory (built
+by the first import into the account, refreshed by every later one, from any file:
+--index FILE, --no-index-cache, 'capsule-etl cache clear'), or, for an input that
+needs fewer lookups than the account has pages, by a search per key (--match-by). Writes are paced to Capsule's 4,000 requests/hour and
 recorded in a journal (default: beside the first input) before they are sent:
 running the same command again after an interruption resumes without sending
 anything twice, and running it after a finished import sends nothing new.
@@ -90,6 +95,12 @@ Exit status: 0 every row accounted for, 1 fatal error or writes left to check
 			if err := checkReserve(cmd, o.Reserve); err != nil {
 				return err
 			}
+			if o.MatchBy != "" && o.MatchBy != importer.MatchByIndex && o.MatchBy != importer.MatchBySearch {
+				return usageError(fmt.Errorf("--match-by %q: use index or search", o.MatchBy))
+			}
+			if o.Index != "" && o.NoIndexCache {
+				return usageError(errors.New("--index and --no-index-cache cannot be used together"))
+			}
 			if runF != nil {
 				return runF(cmd.Context(), o)
 			}
@@ -113,6 +124,9 @@ Exit status: 0 every row accounted for, 1 fatal error or writes left to check
 	f.IntVar(&o.Source.HeaderRow, "header-row", 0, "row holding the column names (default: detect)")
 	f.StringVar(&o.Source.Encoding, "encoding", "", "CSV encoding: utf-8, utf-16le, utf-16be, windows-1252 (default: detect)")
 	f.StringVar(&o.Source.Delimiter, "delimiter", "", "CSV delimiter (default: detect)")
+	f.StringVar(&o.Index, "index", "", "keep the account index in FILE (default: one file per account in the user's cache directory)")
+	f.BoolVar(&o.NoIndexCache, "no-index-cache", false, "keep no account index after the run (the next import lists or searches again)")
+	f.StringVar(&o.MatchBy, "match-by", "", "find existing records by 'index' (list the account once, then refresh) or 'search' (one search per key); default: the cheaper")
 	addAccountFlags(cmd, &o.account)
 	return cmd
 }
@@ -126,6 +140,14 @@ func runImport(ctx context.Context, o *importOptions) error {
 		ErrorsPath: o.Errors, JournalPath: o.Journal, MaxErrors: o.MaxErrors, Abandon: o.Abandon, NoFormulaGuard: o.NoFormulaGuard,
 		Reserve: o.Reserve, Workers: o.Workers, Args: o.CommandLine, CreateFields: o.CreateFields,
 		Progress: streams.ErrOut, Terminal: streams.IsStderrTTY(), Log: log,
+		IndexPath: o.Index, NoIndexCache: o.NoIndexCache, MatchBy: o.MatchBy,
+	}
+	if !o.Offline && o.Index == "" && !o.NoIndexCache {
+		dir, err := importer.DefaultIndexCacheDir()
+		if err != nil {
+			return err
+		}
+		cfg.IndexCacheDir = dir
 	}
 	if o.Mapping != "" {
 		src, err := os.ReadFile(o.Mapping)

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
@@ -25,7 +26,11 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(Main(args, os.Stdin, os.Stdout, os.Stderr))
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if d := os.Getenv("XDG_CACHE_HOME"); strings.Contains(d, "capsule-etl-cli-test-") {
+		os.RemoveAll(d) // the throwaway cache of configdir_test.go
+	}
+	os.Exit(code)
 }
 
 // runChild runs the import in a child process and kills it with SIGKILL

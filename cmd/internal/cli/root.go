@@ -110,6 +110,7 @@ token (Capsule: My Preferences > API Authentication Tokens), or set CAPSULE_TOKE
 		newDemoCmd(streams, nil),
 		newHooksCmd(streams),
 		newListenCmd(streams),
+		newCacheCmd(streams),
 	)
 	return root
 }
