@@ -14,9 +14,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// Version is set at build time with -ldflags "-X .../cli.Version=...".
-var Version = "dev"
-
 // IO bundles the streams a command writes to, so tests can capture them.
 type IO struct {
 	In     io.Reader
@@ -75,7 +72,7 @@ token (Capsule: My Preferences > API Authentication Tokens), or set CAPSULE_TOKE
   capsule-etl init contacts.csv -o contacts.yaml
   capsule-etl validate --mapping contacts.yaml contacts.csv
   capsule-etl export --entity parties -o parties.xlsx`,
-		Version:       Version,
+		Version:       currentBuild().short(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args: func(c *cobra.Command, args []string) error {
@@ -111,17 +108,4 @@ token (Capsule: My Preferences > API Authentication Tokens), or set CAPSULE_TOKE
 		newDemoCmd(streams),
 	)
 	return root
-}
-
-func newVersionCmd(streams *IO) *cobra.Command {
-	return &cobra.Command{
-		Use:     "version",
-		Short:   "Print the version",
-		Example: "  capsule-etl version",
-		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, err := fmt.Fprintln(streams.Out, "capsule-etl", Version)
-			return err
-		},
-	}
 }
