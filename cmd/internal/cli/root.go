@@ -87,6 +87,7 @@ token (Capsule: My Preferences > API Authentication Tokens), or set CAPSULE_TOKE
 		},
 		RunE: func(c *cobra.Command, _ []string) error { return c.Help() },
 	}
+	addVerboseFlags(root)
 	root.PersistentFlags().Var(lf, "log-format", "import and export progress and summary on stderr: text (default), or json for one JSON object per line (env "+envLogFormat+")")
 	root.SetIn(streams.In)
 	root.SetOut(streams.Out)
