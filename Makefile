@@ -2,10 +2,20 @@
 GO      ?= go
 BIN     := bin/capsule-etl
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS := -s -w -X github.com/capsule-etl/capsule-etl/cmd/internal/cli.Version=$(VERSION)
+COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null)
+DATE    ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
+CLI     := github.com/capsule-etl/capsule-etl/cmd/internal/cli
+# The same stamps as .goreleaser.yaml; a test builds with them and reads `version --json`.
+LDFLAGS := -s -w -X $(CLI).Version=$(VERSION) -X $(CLI).Commit=$(COMMIT) -X $(CLI).Date=$(DATE)
 PKGS    := ./...
 
-.PHONY: all build test test-race bench lint demo fuzz clean
+IMAGE   ?= ghcr.io/capsule-etl/capsule-etl
+# GoReleaser, pinned, built on first use (about a minute from a warm module
+# cache) and only by the release targets: `make test` checks the configuration
+# without it.
+GORELEASER ?= $(GO) run github.com/goreleaser/goreleaser/v2@v2.17.0
+
+.PHONY: all build test test-race bench lint demo fuzz clean release-check release-snapshot image
 
 all: lint test build
 
@@ -30,5 +40,22 @@ lint:
 demo: build
 	$(BIN) demo
 
+# Every archive (Linux, macOS, Windows on amd64 and arm64), checksums, man
+# pages and completions in dist/, nothing published; then the archive test
+# unpacks the Linux one and runs `capsule-etl version --json` from it.
+release-snapshot:
+	$(GORELEASER) release --snapshot --clean
+	$(GO) test -count=1 -tags release -run TestSnapshotArchive ./cmd/capsule-etl
+
+release-check:
+	$(GORELEASER) check
+
+# The container image the CronJob sample runs (needs Docker).
+image:
+	@command -v docker >/dev/null 2>&1 || { echo "make image: docker is not installed"; exit 1; }
+	docker build --build-arg VERSION=$(VERSION) --build-arg COMMIT=$(COMMIT) --build-arg DATE=$(DATE) \
+		-t $(IMAGE):$(VERSION) -t $(IMAGE):latest .
+	docker image ls $(IMAGE):$(VERSION)
+
 clean:
-	rm -rf bin
+	rm -rf bin dist

@@ -88,7 +88,15 @@ func NewClient(opts ...Option) (*Client, error) {
 		copied := *cfg.httpClient
 		hc = &copied
 	}
-	hc.Transport = &oauth2.Transport{Source: markedSource{cfg.source}, Base: hc.Transport}
+	rt := hc.Transport
+	if cfg.requestLog != nil {
+		if rt == nil {
+			rt = http.DefaultTransport
+		}
+		// Under the token layer: the log sees the request as sent.
+		rt = &logTransport{base: rt, log: cfg.requestLog}
+	}
+	hc.Transport = &oauth2.Transport{Source: markedSource{cfg.source}, Base: rt}
 	// A redirect to another host must not carry the token; Capsule does not
 	// redirect API calls, so any redirect is refused.
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }

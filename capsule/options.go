@@ -38,6 +38,7 @@ type config struct {
 	maxAttempts int
 	backoff     time.Duration
 	maxBackoff  time.Duration
+	requestLog  *requestLogger
 }
 
 // WithBaseURL sets the API root (default DefaultBaseURL), e.g. a sandbox.

@@ -36,6 +36,7 @@ type accountOptions struct {
 	baseURL   string
 	getenv    func(string) string // os.Getenv; a seam for tests
 	configDir string              // credentials directory; "" = auth.DefaultDir()
+	cmd       *cobra.Command      // for -v/--debug-http; set by addAccountFlags
 }
 
 // addAccountFlags registers --base-url on cmd. Variables are read from the
@@ -45,6 +46,7 @@ func addAccountFlags(cmd *cobra.Command, o *accountOptions) {
 	if base == nil {
 		base = os.Getenv
 	}
+	o.cmd = cmd
 	o.getenv = func(name string) string {
 		if v, ok := envFrom(cmd.Context())[name]; ok {
 			return v
@@ -139,6 +141,9 @@ func (o *accountOptions) newClient(extra ...capsule.Option) (*capsule.Client, er
 		opts = append(opts, capsule.WithTokenSource(ts))
 	} else {
 		opts = append(opts, capsule.WithToken(cred.AccessToken))
+	}
+	if rl := requestLogOption(o.cmd); rl != nil {
+		opts = append(opts, rl)
 	}
 	c, err := capsule.NewClient(append(opts, extra...)...)
 	if err != nil {

@@ -19,9 +19,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// Version is set at build time with -ldflags "-X .../cli.Version=...".
-var Version = "dev"
-
 // Main runs the command line and returns the process exit code.
 func Main(args []string, in io.Reader, out, errOut io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -74,7 +71,7 @@ token (Capsule: My Preferences > API Authentication Tokens), or set CAPSULE_TOKE
   capsule-etl init contacts.csv -o contacts.yaml
   capsule-etl validate --mapping contacts.yaml contacts.csv
   capsule-etl export --entity parties -o parties.xlsx`,
-		Version:       Version,
+		Version:       currentBuild().short(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args: func(c *cobra.Command, args []string) error {
@@ -89,6 +86,7 @@ token (Capsule: My Preferences > API Authentication Tokens), or set CAPSULE_TOKE
 		},
 		RunE: func(c *cobra.Command, _ []string) error { return c.Help() },
 	}
+	addVerboseFlags(root)
 	root.PersistentFlags().Var(lf, "log-format", "import and export progress and summary on stderr: text (default), or json for one JSON object per line (env "+envLogFormat+")")
 	root.SetIn(streams.In)
 	root.SetOut(streams.Out)
@@ -113,17 +111,4 @@ token (Capsule: My Preferences > API Authentication Tokens), or set CAPSULE_TOKE
 		newCacheCmd(streams),
 	)
 	return root
-}
-
-func newVersionCmd(streams *IOStreams) *cobra.Command {
-	return &cobra.Command{
-		Use:     "version",
-		Short:   "Print the version",
-		Example: "  capsule-etl version",
-		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, err := fmt.Fprintln(streams.Out, "capsule-etl", Version)
-			return err
-		},
-	}
 }
