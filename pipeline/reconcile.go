@@ -297,7 +297,7 @@ func (rc *reconciler) findChild(ctx context.Context, run *journal.Run, k *kind, 
 		if str(b["entryAt"]) != "" {
 			got += strings.TrimSuffix(str(m["entryAt"]), "Z")
 		}
-		if got != want {
+		if got != want || !sameLinks(b, m) {
 			return nil
 		}
 		// A note made before the write (allowing for clock skew), or by
@@ -324,4 +324,19 @@ func (rc *reconciler) findChild(ctx context.Context, run *journal.Run, k *kind, 
 		return hits[0], true, nil
 	}
 	return "", true, nil
+}
+
+// sameLinks reports whether a listed note or task m has the links and due
+// date the lost write b sent: two tasks "Follow up with Thomas Walker" for
+// two people of that name are two records, not candidates for one write.
+func sameLinks(b, m map[string]any) bool {
+	for _, link := range []string{"party", "opportunity", "kase"} {
+		if id := refID(b[link]); id != "" && refID(m[link]) != id {
+			return false
+		}
+	}
+	if d := str(b["dueOn"]); d != "" && str(m["dueOn"]) != d {
+		return false
+	}
+	return true
 }
