@@ -3,6 +3,7 @@ package pipeline
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/capsule-etl/capsule-etl/mappings"
@@ -112,21 +113,34 @@ func (pl *planner) plan(p *planOp, op *mappings.Op, row []*planOp) {
 // derived leaves out what Capsule derives and refuses to be sent: an
 // opportunity on a closing milestone (Won, Lost) takes that milestone's
 // probability, and a probability sent with it fails with 422 "probability
-// can be updated only for open opportunity". An exported closed deal thus
-// imports as closed, with the milestone's probability.
+// can be updated only for open opportunity". A probability equal to the
+// milestone's (an exported closed deal: 100 won, 0 lost) is left out, so
+// the deal imports as closed; another one is sent, and Capsule's refusal
+// tells the user (the value would not be kept).
 func (pl *planner) derived(p *planOp, op *mappings.Op) {
 	if pl.rd == nil || p.kind != kindOpp {
 		return
 	}
-	if _, ok := op.Body["probability"]; !ok {
+	v, ok := op.Body["probability"]
+	if !ok {
 		return
 	}
 	for _, r := range p.refs {
-		if r.field == "milestone" && r.id != "" && pl.rd.closing[r.id] {
-			delete(op.Body, "probability")
-			return
+		if r.field != "milestone" || r.id == "" {
+			continue
 		}
+		if prob, closing := pl.rd.closing[r.id]; closing && sameNumber(scalar(v), prob) {
+			delete(op.Body, "probability")
+		}
+		return
 	}
+}
+
+// sameNumber compares two numbers written as text ("100", "100.0").
+func sameNumber(a, b string) bool {
+	x, errA := strconv.ParseFloat(strings.TrimSpace(a), 64)
+	y, errB := strconv.ParseFloat(strings.TrimSpace(b), 64)
+	return errA == nil && errB == nil && x == y
 }
 
 func (pl *planner) level(p *planOp) {

@@ -135,6 +135,9 @@ func (rc *reconciler) find(ctx context.Context, run *journal.Run, op journal.Op)
 	if err != nil {
 		return "", false, err
 	}
+	if cands, err = rc.sameLinksSent(ctx, k, op, cands); err != nil {
+		return "", false, err
+	}
 	for _, nk := range op.NaturalKey[1:] {
 		if len(cands) <= 1 {
 			break
@@ -339,4 +342,52 @@ func sameLinks(b, m map[string]any) bool {
 		return false
 	}
 	return true
+}
+
+// sameLinksSent keeps the candidates that hold every link the lost create
+// sent ({"id": n}: milestone, party, owner, organisation, ...). Capsule
+// stores links as sent, so a record linked elsewhere is not what the write
+// made: two deals of one name on other milestones are two rows' records,
+// and taking one for the other marks a row done that was never written.
+func (rc *reconciler) sameLinksSent(ctx context.Context, k *kind, op journal.Op, cands []string) ([]string, error) {
+	var body map[string]map[string]any
+	d := json.NewDecoder(bytes.NewReader(op.Body))
+	d.UseNumber()
+	if err := d.Decode(&body); err != nil || len(body[k.wrapper]) == 0 || len(cands) == 0 {
+		return cands, nil
+	}
+	links := map[string]string{}
+	for f, v := range body[k.wrapper] {
+		if m, isMap := v.(map[string]any); isMap && len(m) == 1 && m["id"] != nil {
+			links[f] = scalar(m["id"])
+		}
+	}
+	if len(links) == 0 {
+		return cands, nil
+	}
+	var out []string
+	for _, id := range cands {
+		e, ok, err := rc.ir.mem.IndexEntry(ctx, k.path, id)
+		if err != nil {
+			return nil, err
+		}
+		var rec map[string]any
+		d := json.NewDecoder(bytes.NewReader(e.Fields))
+		d.UseNumber()
+		if !ok || d.Decode(&rec) != nil {
+			out = append(out, id) // nothing to compare: it stays a candidate
+			continue
+		}
+		same := true
+		for f, want := range links {
+			if v, has := rec[f]; has && refID(v) != want {
+				same = false
+				break
+			}
+		}
+		if same {
+			out = append(out, id)
+		}
+	}
+	return out, nil
 }
