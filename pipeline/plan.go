@@ -21,10 +21,10 @@ type planner struct {
 	remembered func(label, srcKey string) string
 	// owner returns the source key an earlier run wrote the Capsule id of
 	// label for ("" when none did, or there is no journal).
-	owner      func(label, id string) string
-	ops        []*planOp
-	rowBuf     []*planOp
-	rows       int // rows planned so far
+	owner  func(label, id string) string
+	ops    []*planOp
+	rowBuf []*planOp
+	rows   int // rows planned so far
 }
 
 func newPlanner(ix *index, rd *refData, offline bool) *planner {
