@@ -246,7 +246,7 @@ func (pl *planner) notOthers(p *planOp, op *mappings.Op, found []*entry) []*entr
 		} else if pl.owner != nil {
 			owner = pl.owner(e.kind.label, e.id)
 		}
-		if owner != "" && owner != p.srcKey {
+		if owner != p.srcKey && isSourceIDKey(owner) && strings.HasPrefix(owner, p.record+"/") {
 			continue
 		}
 		out = append(out, e)

@@ -143,6 +143,21 @@ var layoutRecords = map[*kind]string{kindOrg: "organisation", kindPers: "person"
 // exported row with id srcID.
 func sourceIDKey(k *kind, srcID string) string { return layoutRecords[k] + "/" + srcID }
 
+// isSourceIDKey tells a journal source key made from an exported Capsule
+// id ("person/338") from one made from a file's row ("person/a.csv#2").
+func isSourceIDKey(key string) bool {
+	i := strings.LastIndexByte(key, '/')
+	if i < 0 || i == len(key)-1 {
+		return false
+	}
+	for _, c := range key[i+1:] {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 // othersLeftOut drops from found, for a link to the exported record srcID,
 // the records made for another exported record: by an earlier run (the
 // journal remembers it) or planned by this one. Such a record is another
@@ -162,7 +177,7 @@ func (pl *planner) othersLeftOut(k *kind, srcID string, found []*entry) []*entry
 		} else if pl.owner != nil {
 			owner = pl.owner(e.kind.label, e.id)
 		}
-		if strings.HasPrefix(owner, prefix) && owner != want {
+		if strings.HasPrefix(owner, prefix) && isSourceIDKey(owner) && owner != want {
 			continue
 		}
 		out = append(out, e)
