@@ -18,8 +18,8 @@ func TestDemo(t *testing.T) {
 		files  func(dir string) []string
 	}{
 		{
-			name:   "fresh folder: the whole job",
-			want:   ExitOK,
+			name: "fresh folder: the whole job",
+			want: ExitOK,
 			output: []string{"Demo finished", "The second run sent no writes", "read back the same from all three formats",
 				"The second sandbox holds every record of the first, and the same import run again wrote nothing"},
 			files: func(dir string) []string {
