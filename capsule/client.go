@@ -51,6 +51,7 @@ type Client struct {
 	ActivityTypes *ActivityTypesService
 	Site          *SiteService
 	Jobs          *JobsService
+	RestHooks     *RestHooksService
 }
 
 type service struct{ client *Client }

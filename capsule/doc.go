@@ -8,7 +8,7 @@
 //	c, err := capsule.NewClient(
 //		capsule.WithToken(os.Getenv("CAPSULE_TOKEN")), // or WithTokenSource(oauth2.TokenSource)
 //		capsule.WithBaseURL(sandboxURL),                // default DefaultBaseURL
-//		capsule.WithReserve(5),                         // % of the budget left unused (DefaultReserve)
+//		capsule.WithReserve(10),                        // % of the budget left unused (DefaultReserve, 0 to MaxReserve)
 //		capsule.WithClock(clock),                       // Clock; NewSimClock in tests
 //		capsule.WithHTTPClient(hc), capsule.WithUserAgent(ua), capsule.WithLogger(l),
 //		capsule.WithRetry(attempts, backoff, maxBackoff),

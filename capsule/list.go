@@ -22,9 +22,9 @@ type Entity string
 
 // Entities with tags, custom fields, filters and search.
 const (
-	EntityParties       Entity = "parties"
-	EntityOpportunities Entity = "opportunities"
-	EntityKases         Entity = "kases"
+	EntityParties       Entity = PathParties
+	EntityOpportunities Entity = PathOpportunities
+	EntityKases         Entity = PathKases
 )
 
 // ListOptions are the query parameters of list, search and filter calls.

@@ -79,11 +79,12 @@ func WithClock(clock Clock) Option {
 	return func(c *config) error { c.clock = clock; return nil }
 }
 
-// WithReserve keeps percent (0-50) of the hourly budget unused.
+// WithReserve keeps percent (0 to MaxReserve, default DefaultReserve) of
+// the hourly budget unused.
 func WithReserve(percent float64) Option {
 	return func(c *config) error {
-		if percent < 0 || percent > 50 {
-			return errorf("reserve %.1f%%: want 0 to 50", percent)
+		if err := CheckReserve(percent); err != nil {
+			return errorf("reserve %g%%: %w", percent, err)
 		}
 		c.reserve = percent
 		return nil

@@ -2,6 +2,8 @@ package capsule
 
 import (
 	"context"
+	"fmt"
+	"math"
 	"sync"
 	"time"
 )
@@ -30,13 +32,47 @@ type Pacer struct {
 	changed   chan struct{} // closed when an answer arrives
 }
 
-// DefaultReserve is the share of the hourly budget (percent) left unused
-// for other integrations of the same user.
-const DefaultReserve = 5.0
+// The reserve is the share of the hourly budget (percent) a client leaves
+// unused for other integrations of the same user. DefaultReserve applies
+// without WithReserve; WithReserve and NewPacer accept 0 to MaxReserve.
+const (
+	DefaultReserve = 10.0
+	MaxReserve     = 50.0
+)
+
+// assumedLimit is Capsule's documented budget (requests per hour), used by
+// estimates until an answer tells the account's own.
+const assumedLimit = 4000
+
+// CheckReserve returns an error unless percent is a reserve from 0 to
+// MaxReserve. Its message says what to give, for callers to prefix with
+// their own name for the setting (a flag, a config key).
+func CheckReserve(percent float64) error {
+	if !(percent >= 0 && percent <= MaxReserve) { // also refuses NaN
+		return fmt.Errorf("give a percentage from 0 to %g of the hourly request budget", MaxReserve)
+	}
+	return nil
+}
+
+// NewPacer returns a pacer keeping reserve percent of the budget unused,
+// for callers that plan without a client (an offline estimate). A nil clock
+// is the real time. Clients make their own (Client.Pacer).
+func NewPacer(clock Clock, reserve float64) (*Pacer, error) {
+	if err := CheckReserve(reserve); err != nil {
+		return nil, errorf("reserve %g%%: %w", reserve, err)
+	}
+	if clock == nil {
+		clock = realClock{}
+	}
+	return newPacer(clock, reserve), nil
+}
 
 func newPacer(clock Clock, reserve float64) *Pacer {
 	return &Pacer{clock: clock, reserve: reserve, pending: -1, changed: make(chan struct{})}
 }
+
+// Reserve returns the percent of the budget the pacer leaves unused.
+func (p *Pacer) Reserve() float64 { return p.reserve }
 
 // SetPending declares how many requests the caller still plans to send
 // (n < 0: unknown). When they fit the remaining budget less the reserve, the
@@ -85,8 +121,70 @@ func (p *Pacer) Wait(ctx context.Context) error {
 	}
 }
 
-func (p *Pacer) reserveN() int {
-	return int(float64(p.limit)*p.reserve/100 + 0.999)
+func (p *Pacer) reserveN() int { return reserveOf(p.limit, p.reserve) }
+
+// reserveOf is the number of requests of limit that reserve percent keeps
+// back, rounded up (the reserve is a floor, not a target).
+func reserveOf(limit int, reserve float64) int {
+	// The epsilon keeps float noise (4000*0.1 = 400.00000000000006) from
+	// rounding a whole number up.
+	return int(math.Ceil(float64(limit)*reserve/100 - 1e-9))
+}
+
+// Usable returns the requests per window the pacer lets out: the window's
+// limit (Capsule's 4,000 per hour until an answer tells the account's)
+// less the reserve, at least 1.
+func (p *Pacer) Usable() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.usableLocked()
+}
+
+func (p *Pacer) usableLocked() int {
+	limit := p.limit
+	if limit <= 0 {
+		limit = assumedLimit
+	}
+	return max(limit-reserveOf(limit, p.reserve), 1)
+}
+
+// Estimate is how a number of requests fits the budget at the pacer's pace:
+// what a plan summary tells before a run.
+type Estimate struct {
+	Requests  int           // the requests estimated
+	Usable    int           // requests per window after the reserve (Pacer.Usable)
+	Reserve   float64       // percent of the budget left unused
+	Known     bool          // an answer has told the budget; else a fresh window is assumed
+	Remaining int           // requests left in the current window, when Known
+	Fits      bool          // the requests go without waiting for a window reset
+	Resets    int           // window resets to wait for, when they do not fit
+	Wait      time.Duration // time until the last of those resets (hour-long windows)
+}
+
+// Estimate tells how n requests, sent from now, fit the remaining budget
+// less the reserve and how long they wait for window resets.
+func (p *Pacer) Estimate(n int) Estimate {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := p.clock.Now()
+	e := Estimate{Requests: n, Usable: p.usableLocked(), Reserve: p.reserve,
+		Known: p.limit > 0 || !p.reset.IsZero(), Remaining: p.remaining}
+	left := e.Usable
+	if e.Known {
+		left = max(p.remaining-reserveOf(p.limit, p.reserve), 0)
+	} else {
+		e.Remaining = 0
+	}
+	if n <= left {
+		e.Fits = true
+		return e
+	}
+	e.Resets = (n - left + e.Usable - 1) / e.Usable
+	e.Wait = time.Duration(e.Resets) * time.Hour
+	if e.Known && p.reset.After(now) {
+		e.Wait = p.reset.Sub(now) + time.Duration(e.Resets-1)*time.Hour
+	}
+	return e
 }
 
 // delayLocked returns how long to wait before sending, or probing=true when

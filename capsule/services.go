@@ -173,4 +173,5 @@ func (c *Client) initServices() {
 	c.ActivityTypes = (*ActivityTypesService)(&c.common)
 	c.Site = (*SiteService)(&c.common)
 	c.Jobs = (*JobsService)(&c.common)
+	c.RestHooks = (*RestHooksService)(&c.common)
 }

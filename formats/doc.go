@@ -20,7 +20,8 @@
 // Record.Pos names file, sheet and the row number a spreadsheet shows
 // (the header on the first line is row 1).
 //
-// Reading: Reader.Read returns io.EOF after the last record. Every reader
+// Reading: Reader.Read returns io.EOF after the last record; Records
+// iterates a reader and ReadAll collects every record (cloned). Every reader
 // also implements Informer (Info: format, encoding, delimiter, sheets,
 // header row). Problems are *ParseError values naming file, sheet, row and
 // column and wrapping a sentinel: ErrBlankHeader, ErrDuplicateHeader,
@@ -36,5 +37,6 @@
 // a Closed flag, Close(flush) committing Out or removing it on any error,
 // and Abort(what, release) ("<what>: aborted"); a writer holds one in an
 // unexported field and supplies only its own flush and release.
-// NeedsFormulaGuard reports text a spreadsheet would run as a formula.
+// NeedsFormulaGuard reports text a spreadsheet would run as a formula;
+// FormulaGuard and Unguard add and remove the CSV guard (see guard.go).
 package formats

@@ -17,6 +17,8 @@ type Program struct {
 	records []*crec // dependency order
 	index   map[string]int
 	key     *cvalue
+	country *cvalue // the row's country for records that map none themselves
+	ctab    *countryTable
 	pool    sync.Pool
 }
 
@@ -31,9 +33,11 @@ type crec struct {
 	match     []cmatch
 	onMatch   OnMatch
 	onNoMatch OnNoMatch
+	dups      string // duplicates: merge, skip or reject ("" = merge)
 	lists     map[string]ListMode
 	deps      []string // records this one refers to
 	required  []string // fields Capsule requires on create, sorted
+	country   *cvalue  // the country of the record's first address, if mapped
 }
 
 type cfield struct {
@@ -88,7 +92,7 @@ func Compile(m *Mapping, header *formats.Header) (*Program, Problems) {
 		return nil, Problems{{Message: "no mapping", Severity: SeverityError}}
 	}
 	cc := &compiler{c: &problems{file: m.File}, m: m, header: header, names: map[string]*RecordSpec{}, ctab: countries()}
-	prog := &Program{m: m, header: header, index: map[string]int{}}
+	prog := &Program{m: m, header: header, index: map[string]int{}, ctab: cc.ctab}
 	prog.pool.New = func() any { return &scratch{} }
 	for _, r := range m.Records {
 		if prev, dup := cc.names[r.Name]; dup {
@@ -104,6 +108,11 @@ func Compile(m *Mapping, header *formats.Header) (*Program, Problems) {
 		prog.key = cc.value(m.Source.Key, fieldDef{kind: fkText}, "")
 	}
 	prog.records = cc.order(recs)
+	for _, r := range prog.records {
+		if r.country != nil && prog.country == nil {
+			prog.country = r.country
+		}
+	}
 	for i, r := range prog.records {
 		prog.index[r.name] = i
 	}
@@ -123,6 +132,10 @@ func (cc *compiler) record(r *RecordSpec) *crec {
 	}
 	cr.onMatch = OnMatch(firstNonEmpty(r.OnMatch, cc.m.Defaults.OnMatch, string(Update)))
 	cr.onNoMatch = OnNoMatch(firstNonEmpty(r.OnNoMatch, cc.m.Defaults.OnNoMatch, string(Create)))
+	cr.dups = firstNonEmpty(r.Duplicates, cc.m.Defaults.Duplicates)
+	if cr.dups == "merge" {
+		cr.dups = ""
+	}
 	cr.lists = map[string]ListMode{}
 	deflt := ListMode(firstNonEmpty(r.Lists[""], cc.m.Defaults.Lists, string(ListMerge)))
 	cat := catalog[cr.catKey]
@@ -172,6 +185,9 @@ func (cc *compiler) field(cr *crec, f *FieldSpec, def fieldDef) *cfield {
 				}
 				v := cc.value(sub.Value, sdef, listItemTransform[f.Name][sub.Name])
 				ci = append(ci, citem{name: sub.Name, val: v})
+				if f.Name == "addresses" && sub.Name == "country" && cr.country == nil && v != nil {
+					cr.country = v
+				}
 			}
 			cf.items = append(cf.items, ci)
 		}
@@ -287,6 +303,13 @@ func (cc *compiler) value(s *Spec, def fieldDef, autoStep string) *cvalue {
 	}
 	for _, t := range s.Transforms {
 		v.steps = append(v.steps, compileStep(t, region, cc.ctab))
+	}
+	for i := range v.steps {
+		st := &v.steps[i]
+		if st.phone && !st.regionSet {
+			st.regionSet = s.Region != ""
+			st.guessed = !st.regionSet && cc.m.Defaults.PhoneRegionGuessed
+		}
 	}
 	if len(s.Map) > 0 {
 		v.table = make(map[string]string, len(s.Map)*2)

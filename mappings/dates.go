@@ -11,21 +11,85 @@ import (
 )
 
 // spreadsheetLayout turns DD/MM/YYYY-style patterns into Go layouts, so users
-// who know spreadsheets need not learn Go's reference date. Go layouts pass
-// through unchanged.
+// who know spreadsheets need not learn Go's reference date: MMMM and MMM are
+// the month's name (January, Jan), dddd and ddd the weekday's (Monday, Mon).
+// Go layouts pass through unchanged.
 func spreadsheetLayout(l string) string {
 	if strings.Contains(l, "2006") || strings.Contains(l, "01") || strings.Contains(l, "Jan") {
 		return l
 	}
-	r := strings.NewReplacer("YYYY", "2006", "yyyy", "2006", "YY", "06", "yy", "06", "MM", "01",
+	// Longer tokens first: at one position the first listed match wins.
+	r := strings.NewReplacer("YYYY", "2006", "yyyy", "2006", "YY", "06", "yy", "06",
+		"MMMM", "January", "mmmm", "January", "MMM", "Jan", "mmm", "Jan", "MM", "01",
+		"DDDD", "Monday", "dddd", "Monday", "DDD", "Mon", "ddd", "Mon",
 		"DD", "02", "dd", "02", "hh", "15", "HH", "15", "mm", "04", "ss", "05", "M", "1", "D", "2", "d", "2")
 	return r.Replace(l)
+}
+
+// layoutParts counts the date and time elements of a Go layout (month,
+// day, year, weekday, hour, minute, second), read as package time reads
+// them, so that a layout naming one twice ("02-011-2006") is caught.
+func layoutParts(l string) map[string]int {
+	n := map[string]int{}
+	chunks := []struct{ tok, part string }{
+		{"January", "month"}, {"Jan", "month"}, {"Monday", "weekday"}, {"Mon", "weekday"}, {"MST", ""},
+		{"2006", "year"}, {"002", "day of year"}, {"01", "month"}, {"02", "day"}, {"03", "hour"}, {"04", "minute"},
+		{"05", "second"}, {"06", "year"}, {"__2", "day of year"}, {"_2", "day"}, {"15", "hour"}, {"1", "month"},
+		{"2", "day"}, {"3", "hour"}, {"4", "minute"}, {"5", "second"}, {"PM", ""}, {"pm", ""},
+	}
+	for i := 0; i < len(l); {
+		if (l[i] == '-' || l[i] == '+' || l[i] == 'Z') && strings.HasPrefix(l[i+1:], "07") {
+			i += 3 // a zone offset: -07, -0700, -07:00, Z07:00
+			for i < len(l) && (l[i] == ':' || (l[i] >= '0' && l[i] <= '9')) {
+				i++
+			}
+			continue
+		}
+		if (l[i] == '.' || l[i] == ',') && i+1 < len(l) && (l[i+1] == '0' || l[i+1] == '9') {
+			j := i + 1
+			for j < len(l) && l[j] == l[i+1] {
+				j++
+			}
+			if j == len(l) || l[j] < '0' || l[j] > '9' {
+				i = j // fractional seconds
+				continue
+			}
+		}
+		matched := false
+		for _, c := range chunks {
+			if strings.HasPrefix(l[i:], c.tok) {
+				if c.part != "" {
+					n[c.part]++
+				}
+				i += len(c.tok)
+				matched = true
+				break
+			}
+		}
+		if !matched {
+			i++
+		}
+	}
+	return n
 }
 
 func (p *mparser) checkLayout(pos Pos, path, layout string) {
 	l := spreadsheetLayout(layout)
 	if !strings.Contains(l, "06") && !strings.Contains(l, "15") {
 		p.c.errorf(pos, path, "a Go layout such as 02/01/2006 (day/month/year) or DD/MM/YYYY", "%q is not a date format: it has no year", layout)
+		return
+	}
+	parts := layoutParts(l)
+	for _, part := range []string{"year", "month", "day", "weekday", "hour", "minute", "second"} {
+		if parts[part] > 1 {
+			p.c.errorf(pos, path, "write the month as MM (03), M (3), MMM (Mar) or MMMM (March), e.g. DD-MMM-YYYY for 16-Mar-2024, or as a Go layout such as 02-Jan-2006",
+				"%q is not a date format: it reads the %s %d times (as the Go layout %q)", layout, part, parts[part], l)
+			return
+		}
+	}
+	if parts["day"] == 1 && parts["month"] == 0 {
+		p.c.errorf(pos, path, "add the month: MM (03), MMM (Mar) or, in a Go layout, 01 or Jan",
+			"%q is not a date format: it has a day but no month (as the Go layout %q)", layout, l)
 	}
 }
 

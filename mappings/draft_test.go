@@ -19,9 +19,9 @@ func TestDraft(t *testing.T) {
 			[]string{"key: Record ID", "firstName: {column: First Name", "emailAddresses: [{address: Email, type: Work}]", "match: [{field: Record ID}, email]", "organisation: {record: organisation}", "name: Company Name", "owner: Contact owner", "        # Lifecycle Stage: Lifecycle Stage"}},
 		{"salesforce", []string{"Salutation", "First Name", "Last Name", "Account Name", "Mailing Street", "Mailing City", "Mailing Zip/Postal Code", "Mailing Country", "Mobile", "Email"},
 			[]string{"Ms.", "Ada", "Byron", "Analytical Ltd", "1 Main St", "Boston", "02110", "USA", "(617) 555-0100", "ada@analytical.example"}, "",
-			[]string{"title: {column: Salutation", "name: Account Name", "addresses: [{street: Mailing Street, city: Mailing City, zip: Mailing Zip/Postal Code, country: Mailing Country}]", "{number: Mobile, type: Mobile}", "phone_region: US         # guessed"}},
+			[]string{"title: {column: Salutation", "name: Account Name", "addresses: [{street: Mailing Street, city: Mailing City, zip: Mailing Zip/Postal Code, country: Mailing Country, type: Postal}]", "{number: Mobile, type: Mobile}", "phone_region: US         # guessed"}},
 		{"pipedrive deals", []string{"Deal - Title", "Title", "Stage", "Value", "Currency", "Organization - Name", "Expected close date"}, nil, "opportunity",
-			[]string{"deal:", "name: Deal - Title", "milestone: {column: Stage, pipeline: Sales}", "value: {amount: Value, currency: Currency}", "name: Organization - Name", "party: {record: organisation}", "expectedCloseOn: Expected close date"}},
+			[]string{"deal:", "name: Deal - Title", "milestone:\n        column: Stage\n        pipeline: Sales", "value: {amount: Value, currency: Currency}", "name: Organization - Name", "party: {record: organisation}", "expectedCloseOn: Expected close date"}},
 		{"google contacts", []string{"Given Name", "Family Name", "E-mail 1 - Value", "Phone 1 - Value", "Organization 1 - Name"}, nil, "",
 			[]string{"firstName: {column: Given Name", "lastName: {column: Family Name", "address: E-mail 1 - Value", "number: Phone 1 - Value"}},
 		{"outlook", []string{"First Name", "Last Name", "E-mail Address", "Business Phone", "Company", "Business City"}, nil, "",
@@ -156,5 +156,65 @@ func TestDraftSourceSection(t *testing.T) {
 	got := m.Source
 	if got.Sheet != "Kunden" || got.HeaderRow != 3 || got.Encoding != "windows-1252" || got.Delimiter != "\t" {
 		t.Errorf("source = %+v, want sheet Kunden, header row 3, windows-1252, tab\n%s", got, out)
+	}
+}
+
+// A HubSpot deals export: the stage column gets a map: listing the file's
+// stages, the closed ones mapped to Won and Lost.
+func TestDraftStageMapStub(t *testing.T) {
+	h := formats.NewHeader([]string{"Record ID", "Deal Name", "Deal Stage", "Amount", "Close Date", "Deal owner", "Pipeline"})
+	var sample []*formats.Record
+	for _, r := range [][]string{
+		{"9001", "Renewal 2024", "Contract Sent", "1200", "2024-05-01", "ann@old-crm.example", "Sales Pipeline"},
+		{"9002", "New office", "Closed Won", "8000", "2024-02-01", "ann@old-crm.example", "Sales Pipeline"},
+		{"9003", "Upsell", "closedlost", "500", "", "bob@old-crm.example", "Sales Pipeline"},
+		{"9004", "Renewal 2025", "Contract Sent", "1300", "", "", "Sales Pipeline"},
+	} {
+		vals := make([]formats.Value, len(r))
+		for i, s := range r {
+			vals[i] = formats.StringValue(s)
+		}
+		sample = append(sample, &formats.Record{Header: h, Values: vals})
+	}
+	out, info, err := DraftWithInfo(h, sample, DraftOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{"map:   # CHECK", "          Contract Sent: Contract Sent\n          Closed Won: Won\n          closedlost: Lost\n",
+		"(the file's: Sales Pipeline)", "match: [{field: Record ID}]", "# owner: Deal owner"} {
+		if !strings.Contains(string(out), w) {
+			t.Errorf("draft lacks %q:\n%s", w, out)
+		}
+	}
+	if info.Entity != "opportunity" || strings.Count(string(out), "Contract Sent:") != 1 {
+		t.Errorf("entity %s, or a stage listed twice:\n%s", info.Entity, out)
+	}
+	m, probs := Parse(out, "draft.yaml")
+	if probs.HasErrors() {
+		t.Fatal(probs)
+	}
+	p, probs := Compile(m, h)
+	if probs.HasErrors() {
+		t.Fatal(probs)
+	}
+	for i, rec := range sample {
+		ops, errs := p.Eval(rec)
+		if len(errs) > 0 {
+			t.Fatalf("row %d: %v", i+2, errs)
+		}
+		for _, op := range ops {
+			if op.Record == "deal" {
+				want := []string{"Contract Sent", "Won", "Lost", "Contract Sent"}[i]
+				var got string
+				for _, r := range op.Refs {
+					if r.Kind == RefMilestone {
+						got = r.Name
+					}
+				}
+				if got != want {
+					t.Errorf("row %d: milestone %q, want %q", i+2, got, want)
+				}
+			}
+		}
 	}
 }

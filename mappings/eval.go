@@ -24,6 +24,7 @@ func (p *Program) Eval(rec *formats.Record) ([]Op, []RowError) {
 	}
 	var srcKey string
 	var rowErrs []RowError
+	sc.warns = sc.warns[:0]
 	if p.key != nil {
 		v, _, err := p.key.eval(rec, sc)
 		if err != nil {
@@ -34,7 +35,7 @@ func (p *Program) Eval(rec *formats.Record) ([]Op, []RowError) {
 	for i, r := range p.records {
 		op := &ops[i]
 		op.Record, op.Entity, op.PartyType, op.SourceKey = r.name, r.entity, r.partyType, srcKey
-		op.OnMatch, op.OnNoMatch, op.Lists = r.onMatch, r.onNoMatch, r.lists
+		op.OnMatch, op.OnNoMatch, op.Lists, op.Duplicates = r.onMatch, r.onNoMatch, r.lists, r.dups
 		if r.when != nil {
 			res, err := r.when.run(rec, sc)
 			if err != nil {
@@ -51,14 +52,43 @@ func (p *Program) Eval(rec *formats.Record) ([]Op, []RowError) {
 		case r.entity == EntityEntry:
 			op.Body["type"] = "note"
 		}
+		p.rowRegion(r, rec, sc)
 		for _, f := range r.fields {
 			p.evalField(op, r, f, rec, sc, ops)
 		}
 		p.matchKeys(op, r, rec, sc)
+		for _, w := range sc.warns {
+			w.Record = r.name
+			op.Warnings = append(op.Warnings, w)
+		}
+		sc.warns = sc.warns[:0]
 		op.Missing = missing(op, r)
 		rowErrs = append(rowErrs, op.Errors...)
 	}
 	return ops, rowErrs
+}
+
+// rowRegion sets the region phone numbers of r are read in for this row:
+// the country of r's own address, else of the first record with one.
+func (p *Program) rowRegion(r *crec, rec *formats.Record, sc *scratch) {
+	sc.rowRegion, sc.rowCountry = "", ""
+	for _, c := range []*cvalue{r.country, p.country} {
+		if c == nil {
+			continue
+		}
+		v, _, err := c.eval(rec, sc)
+		if err != nil || v == nil {
+			continue
+		}
+		name, err := p.ctab.normalise(scalarText(v))
+		if err != nil {
+			continue
+		}
+		if iso := p.ctab.byName[name]; iso != "" && validRegion(iso) {
+			sc.rowRegion, sc.rowCountry = iso, name
+			return
+		}
+	}
 }
 
 // blankRow reports whether every cell of rec is empty or spaces.

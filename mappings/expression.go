@@ -215,4 +215,8 @@ type scratch struct {
 	vm  vm.VM
 	env exprEnv
 	sb  strings.Builder
+	// rowRegion is the region of the record's row from its mapped address
+	// country (ISO code, "" when none); rowCountry is that country's name.
+	rowRegion, rowCountry string
+	warns                 []RowError // warnings of the value being evaluated
 }

@@ -1,9 +1,7 @@
 package mappings
 
 import (
-	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"testing"
 	"time"
@@ -21,16 +19,9 @@ func readInput(t testing.TB, path string, src SourceOptions) (*formats.Header, [
 		t.Fatal(err)
 	}
 	defer r.Close()
-	var recs []*formats.Record
-	for {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		recs = append(recs, rec.Clone())
+	recs, err := formats.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return r.Header(), recs
 }

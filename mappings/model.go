@@ -22,27 +22,36 @@ type SourceOptions struct {
 // Defaults apply to every record unless the record or field says otherwise.
 type Defaults struct {
 	PhoneRegion string // ISO region for numbers without a country code, e.g. GB
-	DateFormat  string // Go layout for dates, e.g. 02/01/2006
-	Locale      string // number locale: en (1,234.5) or de/fr/es/it/nl/pt (1.234,5)
-	Currency    string // ISO currency for opportunity values
-	OnMatch     string // update | skip | error
-	OnNoMatch   string // create | skip
-	Lists       string // merge | append | replace
-	Pos         Pos
+	// PhoneRegionGuessed marks PhoneRegion as a guess (init writes it):
+	// numbers without a country code are then kept as written, with a
+	// warning, instead of being read in a region nobody confirmed.
+	PhoneRegionGuessed bool
+	// Duplicates says what a later row that resolves to the same record as
+	// an earlier row does: merge (the first row wins; the later one adds
+	// only what the first leaves empty), skip or reject.
+	Duplicates string
+	DateFormat string // Go layout for dates, e.g. 02/01/2006
+	Locale     string // number locale: en (1,234.5) or de/fr/es/it/nl/pt (1.234,5)
+	Currency   string // ISO currency for opportunity values
+	OnMatch    string // update | skip | error
+	OnNoMatch  string // create | skip
+	Lists      string // merge | append | replace
+	Pos        Pos
 }
 
 // RecordSpec is one named record written per row.
 type RecordSpec struct {
-	Name      string
-	Pos       Pos
-	Entity    string // as written: person, organisation, opportunity, project, note, task
-	EntityPos Pos
-	When      *Spec // condition (an expression), nil = always
-	Match     []MatchSpec
-	OnMatch   string
-	OnNoMatch string
-	Lists     map[string]string // list field -> mode; key "" is the record default
-	Fields    []*FieldSpec
+	Name       string
+	Pos        Pos
+	Entity     string // as written: person, organisation, opportunity, project, note, task
+	EntityPos  Pos
+	When       *Spec // condition (an expression), nil = always
+	Match      []MatchSpec
+	OnMatch    string
+	OnNoMatch  string
+	Duplicates string            // merge | skip | reject; "" = defaults.duplicates, else merge
+	Lists      map[string]string // list field -> mode; key "" is the record default
+	Fields     []*FieldSpec
 }
 
 // MatchSpec is one key used to find an existing record.

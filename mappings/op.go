@@ -23,6 +23,10 @@ type Op struct {
 	Match     []MatchKey     `json:"match,omitempty"` // ordered; keys whose value is blank in this row are left out
 	OnMatch   OnMatch        `json:"onMatch,omitempty"`
 	OnNoMatch OnNoMatch      `json:"onNoMatch,omitempty"`
+	// Duplicates says what the importer does with a row that resolves to
+	// the same record as an earlier row: "" (merge: the earlier row comes
+	// first, the later adds what it leaves empty), "skip" or "reject".
+	Duplicates string `json:"duplicates,omitempty"`
 	// Lists gives the update semantics of each list field in Body
 	// (emailAddresses, phoneNumbers, addresses, websites, tags, fields). It is
 	// shared between rows: do not modify.
@@ -34,6 +38,9 @@ type Op struct {
 	// empty; the importer rejects the row if it would create the record.
 	Missing []string   `json:"missing,omitempty"`
 	Errors  []RowError `json:"errors,omitempty"` // problems with this row for this record; any makes the row rejected
+	// Warnings are values kept as written that the user should look at
+	// (a phone number that does not fit its region): the row is written.
+	Warnings []RowError `json:"warnings,omitempty"`
 }
 
 // RefKind is what an unresolved reference points at.

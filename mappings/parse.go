@@ -222,6 +222,10 @@ func (p *mparser) defaults(n *node, d *Defaults) {
 			if !validRegion(d.PhoneRegion) {
 				p.c.errorf(v.pos, path, "a two-letter ISO country code such as GB, US, DE", "unknown phone region %q", d.PhoneRegion)
 			}
+		case "phone_region_guessed":
+			d.PhoneRegionGuessed = p.boolean(v, path)
+		case "duplicates":
+			d.Duplicates = p.oneOf(v, path, dupModes)
 		case "date_format":
 			d.DateFormat = p.str(v, path)
 			p.checkLayout(v.pos, path, d.DateFormat)
@@ -269,6 +273,9 @@ func (p *mparser) record(k, n *node) *RecordSpec {
 	}
 	if v := n.get("on_no_match"); v != nil {
 		r.OnNoMatch = p.oneOf(v, path+".on_no_match", onNoMatch)
+	}
+	if v := n.get("duplicates"); v != nil {
+		r.Duplicates = p.oneOf(v, path+".duplicates", dupModes)
 	}
 	r.Lists = map[string]string{}
 	if v := n.get("lists"); v != nil {

@@ -47,6 +47,13 @@ type step struct {
 	split  string // for split steps
 	join   string // for join steps
 	isList int    // 1 split, 2 join
+	// phone steps: the region numbers without a country code are read in
+	// (a row's country comes first), whether the mapping's field set it
+	// (regionSet) and whether it is init's guess (guessed).
+	phone     bool
+	region    string
+	regionSet bool
+	guessed   bool
 }
 
 var errBlank = errors.New("blank")
@@ -59,12 +66,7 @@ func compileStep(t TransformSpec, region string, countries *countryTable) step {
 	case "unguard":
 		// capsule-etl's CSV writer puts a ' before text a spreadsheet would
 		// run as a formula; reading such a file back takes it off again.
-		s.apply = func(v string) (string, error) {
-			if len(v) > 1 && v[0] == '\'' && formats.NeedsFormulaGuard(v[1:]) {
-				return v[1:], nil
-			}
-			return v, nil
-		}
+		s.apply = func(v string) (string, error) { return formats.Unguard(v), nil }
 	case "lower":
 		s.apply = func(v string) (string, error) { return strings.ToLower(v), nil }
 	case "upper":
@@ -88,7 +90,9 @@ func compileStep(t TransformSpec, region string, countries *countryTable) step {
 		r := region
 		if len(t.Args) == 1 {
 			r = strings.ToUpper(t.Args[0])
+			s.regionSet = true
 		}
+		s.phone, s.region = true, r
 		s.apply = func(v string) (string, error) { return normPhone(v, r) }
 	case "url":
 		s.apply = normURL
@@ -168,6 +172,77 @@ func normPhone(v, region string) (string, error) {
 		return "", fmt.Errorf("%q is not a phone number (region %s)", v, region)
 	}
 	return phonenumbers.Format(n, phonenumbers.E164), nil
+}
+
+// phoneAsWritten formats a number as E.164 when that cannot move it to
+// another country, and otherwise returns it as written (trimmed) with a
+// warning: Capsule stores free-form numbers, and a wrong country is worse
+// than a number left unformatted.
+//   - With a +code (or 00 and a code) the code is kept.
+//   - Without one the number is read in region (from says where the region
+//     comes from) only when it is a valid number there; not when region is a
+//     guess nobody confirmed.
+func phoneAsWritten(v, region, from string, guessed bool) (string, string) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return "", ""
+	}
+	intl := v
+	if strings.HasPrefix(v, "00") {
+		intl = "+" + v[2:]
+	}
+	if strings.HasPrefix(intl, "+") {
+		n, err := phonenumbers.Parse(intl, "ZZ")
+		if err == nil && phonenumbers.IsPossibleNumber(n) && (intl == v || phonenumbers.IsValidNumber(n)) {
+			return phonenumbers.Format(n, phonenumbers.E164), ""
+		}
+		if intl == v {
+			return v, fmt.Sprintf("phone %q is not a number with a valid country code; kept as written", v)
+		}
+	}
+	switch {
+	case region == "":
+		return v, fmt.Sprintf("phone %q has no country code and the mapping gives no region; kept as written "+
+			"(set defaults.phone_region, map the address country, or write the number with its +code)", v)
+	case guessed:
+		return v, fmt.Sprintf("phone %q has no country code and phone_region %s is init's guess; kept as written "+
+			"(check the region, then delete `phone_region_guessed` from the mapping)", v, region)
+	}
+	n, err := phonenumbers.Parse(v, region)
+	if err == nil && (phonenumbers.IsValidNumberForRegion(n, region) || nationalForm(v, n, region)) {
+		return phonenumbers.Format(n, phonenumbers.E164), ""
+	}
+	return v, fmt.Sprintf("phone %q is not a valid number in %s, %s; kept as written (if it is from another country, write it with its +code)",
+		v, regionName(region), from)
+}
+
+// nationalForm reports a number written the way region writes its own
+// numbers (its national prefix first, "0" in most of Europe) and of a
+// length it allows, though not in a range known to be allocated, such as
+// the UK's 07700 900xxx numbers kept for drama and documentation.
+func nationalForm(v string, n *phonenumbers.PhoneNumber, region string) bool {
+	prefix := phonenumbers.GetNddPrefixForRegion(region, true)
+	if prefix == "" || !phonenumbers.IsPossibleNumber(n) {
+		return false
+	}
+	digits := strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, v)
+	return strings.HasPrefix(digits, prefix) && phonenumbers.GetRegionCodeForNumber(n) == ""
+}
+
+// regionName is "Austria (AT)" for a region code Capsule has a name for.
+func regionName(r string) string {
+	t := countries()
+	for name, code := range t.byName {
+		if code == r {
+			return name + " (" + r + ")"
+		}
+	}
+	return r
 }
 
 // normURL makes sure a website has a scheme and a host.

@@ -50,7 +50,7 @@ func TestValueShaping(t *testing.T) {
 		{"phone default region", "{column: C, transform: [phone]}", str("020 7946 0018"), "+442079460018", ""},
 		{"phone explicit region", "{column: C, transform: [{phone: DE}]}", str("030 1234567"), "+49301234567", ""},
 		{"phone international", "{column: C, transform: [phone]}", str("+1 (415) 555-0132"), "+14155550132", ""},
-		{"phone bad", "{column: C, transform: [phone]}", str("12"), nil, "is not a phone number"},
+		{"phone that is no number is kept as written", "{column: C, transform: [phone]}", str("12"), "12", ""},
 		{"url adds scheme", "{column: C, transform: [url]}", str("www.acme.example/path"), "https://www.acme.example/path", ""},
 		{"url bad", "{column: C, transform: [url]}", str("not a url"), nil, "is not a web address"},
 		{"country alias", "{column: C, transform: [country]}", str("Deutschland"), "Germany", ""},

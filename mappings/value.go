@@ -97,7 +97,7 @@ func (v *cvalue) eval(rec *formats.Record, sc *scratch) (any, []string, error) {
 	default:
 		return nil, nil, nil
 	}
-	return v.finish(raw, text, false, nil)
+	return v.finish(raw, text, false, sc)
 }
 
 func splitClean(s, sep string) []string {
@@ -112,7 +112,7 @@ func splitClean(s, sep string) []string {
 
 // finish applies split, transforms, lookup table, default, join and the
 // target type. Compile also runs it on constants to catch mismatches early.
-func (v *cvalue) finish(raw formats.Value, text string, _ bool, _ any) (any, []string, error) {
+func (v *cvalue) finish(raw formats.Value, text string, _ bool, sc *scratch) (any, []string, error) {
 	touched := false
 	var list []string
 	isList := false
@@ -141,7 +141,7 @@ func (v *cvalue) finish(raw formats.Value, text string, _ bool, _ any) (any, []s
 			if isList {
 				out := list[:0]
 				for _, e := range list {
-					if e, err = st.apply(e); err != nil {
+					if e, err = v.apply(st, e, sc); err != nil {
 						return nil, nil, err
 					}
 					if e != "" {
@@ -149,7 +149,7 @@ func (v *cvalue) finish(raw formats.Value, text string, _ bool, _ any) (any, []s
 					}
 				}
 				list = out
-			} else if text, err = st.apply(text); err != nil {
+			} else if text, err = v.apply(st, text, sc); err != nil {
 				return nil, nil, err
 			}
 		}
@@ -192,6 +192,29 @@ func (v *cvalue) finish(raw formats.Value, text string, _ bool, _ any) (any, []s
 		raw = formats.StringValue(text)
 	}
 	return v.typed(raw, text)
+}
+
+// apply runs one transform step. A phone step reads numbers without a
+// country code in the row's country when the mapping has one, else in its
+// region, and keeps a number that does not fit as written, with a warning
+// on the row (sc nil: a constant checked at compile time, read strictly).
+func (v *cvalue) apply(st step, s string, sc *scratch) (string, error) {
+	if !st.phone || sc == nil {
+		return st.apply(s)
+	}
+	region, from := st.region, "phone_region "+st.region
+	if st.regionSet {
+		from = "region " + st.region
+	}
+	guessed := st.guessed
+	if sc.rowRegion != "" {
+		region, from, guessed = sc.rowRegion, "the row's country ("+sc.rowCountry+")", false
+	}
+	out, warn := phoneAsWritten(s, region, from, guessed)
+	if warn != "" {
+		sc.warns = append(sc.warns, RowError{Field: v.path, Column: v.colName, Message: warn})
+	}
+	return out, nil
 }
 
 func (v *cvalue) lookup(s string) (string, error) {

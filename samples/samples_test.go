@@ -2,8 +2,6 @@ package samples_test
 
 import (
 	"bytes"
-	"errors"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -48,11 +46,7 @@ func evalSample(t *testing.T, s samples.Sample) evalResult {
 		t.Fatalf("compiling %s against %s:\n%v", s.Mapping, s.Input, cp)
 	}
 	res := evalResult{ops: map[string]int{}}
-	for {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
+	for rec, err := range formats.Records(r) {
 		if err != nil {
 			t.Fatalf("reading %s: %v", s.Input, err)
 		}
@@ -219,16 +213,9 @@ func TestSamplesAreMessy(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer r.Close()
-			var rows []*formats.Record
-			for {
-				rec, err := r.Read()
-				if errors.Is(err, io.EOF) {
-					break
-				}
-				if err != nil {
-					t.Fatal(err)
-				}
-				rows = append(rows, rec.Clone())
+			rows, err := formats.ReadAll(r)
+			if err != nil {
+				t.Fatal(err)
 			}
 			if len(rows) == 0 {
 				t.Fatal("no rows")

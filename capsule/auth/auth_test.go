@@ -27,17 +27,24 @@ func (c *fakeClock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); ret
 func (c *fakeClock) Add(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.mu.Unlock() }
 
 // browse plays the browser: it opens the URL and follows the redirect to
-// the loopback listener.
-func browse(t *testing.T, rewrite func(string) string) func(string) error {
+// the loopback listener. The test waits for the browser before it ends, and
+// a failed request counts only when the login is expected to succeed (on a
+// refused login the listener may close before the browser reads its answer).
+func browse(t *testing.T, rewrite func(string) string, wantErr bool) func(string) error {
 	return func(u string) error {
+		done := make(chan error, 1)
 		go func() {
 			resp, err := http.Get(rewrite(u))
-			if err != nil {
-				t.Errorf("browser: %v", err)
-				return
+			if err == nil {
+				resp.Body.Close()
 			}
-			resp.Body.Close()
+			done <- err
 		}()
+		t.Cleanup(func() {
+			if err := <-done; err != nil && !wantErr {
+				t.Errorf("browser: %v", err)
+			}
+		})
 		return nil
 	}
 }
@@ -68,7 +75,7 @@ func TestLoginPKCE(t *testing.T) {
 				Timeout: 10 * time.Second,
 				Announce: func(u string) error {
 					announced = u
-					return browse(t, tc.rewrite)(u)
+					return browse(t, tc.rewrite, tc.wantErr)(u)
 				}})
 			if !strings.HasPrefix(announced, hs.URL+auth.AuthorisePath+"?") || !strings.Contains(announced, "code_challenge_method=S256") {
 				t.Errorf("announced URL %q: want the sandbox's /oauth/authorise with an S256 challenge", announced)
@@ -150,7 +157,7 @@ func TestTokenSourceRefreshesAndPersists(t *testing.T) {
 	defer hs.Close()
 	base := hs.URL + sandbox.APIPrefix
 	tok, err := auth.Login(context.Background(), auth.LoginOptions{BaseURL: base, ClientID: "cli-app",
-		Timeout: 10 * time.Second, Announce: browse(t, func(u string) string { return u })})
+		Timeout: 10 * time.Second, Announce: browse(t, func(u string) string { return u }, false)})
 	if err != nil {
 		t.Fatal(err)
 	}

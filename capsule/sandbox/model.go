@@ -159,6 +159,9 @@ type SeedUser struct {
 	Name     string `json:"name"`
 	// Token, when set, authenticates as this user.
 	Token string `json:"token,omitempty"`
+	// Administrator false makes the user an ordinary user (default: an
+	// administrator), who may not manage REST hooks.
+	Administrator *bool `json:"administrator,omitempty"`
 }
 
 // SeedTeam is a team in the seed file.

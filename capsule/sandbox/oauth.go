@@ -27,6 +27,7 @@ type oauth struct {
 	mu       sync.Mutex
 	codes    map[string]grant
 	access   map[string]time.Time // access token → expiry
+	clients  map[string]string    // access token → client id
 	refresh  map[string]string    // refresh token → client id
 	lifetime time.Duration
 }
@@ -40,7 +41,7 @@ func newOAuth(lifetime time.Duration) *oauth {
 	if lifetime <= 0 {
 		lifetime = DefaultOAuthLifetime
 	}
-	return &oauth{codes: map[string]grant{}, access: map[string]time.Time{}, refresh: map[string]string{}, lifetime: lifetime}
+	return &oauth{codes: map[string]grant{}, access: map[string]time.Time{}, clients: map[string]string{}, refresh: map[string]string{}, lifetime: lifetime}
 }
 
 // valid reports whether token is a live access token issued here.
@@ -49,6 +50,17 @@ func (o *oauth) valid(token string, now time.Time) bool {
 	defer o.mu.Unlock()
 	exp, ok := o.access[token]
 	return ok && now.Before(exp)
+}
+
+// clientOf returns the app a live access token was issued to.
+func (o *oauth) clientOf(token string, now time.Time) (string, bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	exp, ok := o.access[token]
+	if !ok || !now.Before(exp) {
+		return "", false
+	}
+	return o.clients[token], true
 }
 
 func (s *Server) serveOAuth(w http.ResponseWriter, r *http.Request) {
@@ -144,6 +156,7 @@ func (o *oauth) token(w http.ResponseWriter, r *http.Request, now time.Time, sub
 func (o *oauth) issue(w http.ResponseWriter, now time.Time, clientID, subdomain string) {
 	access, refresh := randomToken(), randomToken()
 	o.access[access] = now.Add(o.lifetime)
+	o.clients[access] = clientID
 	o.refresh[refresh] = clientID
 	h := http.Header{"Cache-Control": {"no-store"}}
 	writeJSON(w, http.StatusOK, h, obj{}.add("access_token", access).add("token_type", "bearer").
@@ -159,10 +172,12 @@ func (o *oauth) revoke(w http.ResponseWriter, r *http.Request) {
 	tok := r.PostForm.Get("token")
 	o.mu.Lock()
 	delete(o.access, tok)
+	delete(o.clients, tok)
 	if _, ok := o.refresh[tok]; ok {
 		// Revoking the refresh token ends the grant: its access tokens go too.
 		delete(o.refresh, tok)
 		o.access = map[string]time.Time{}
+		o.clients = map[string]string{}
 	}
 	o.mu.Unlock()
 	writeJSON(w, http.StatusOK, nil, obj{})

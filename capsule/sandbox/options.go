@@ -29,6 +29,9 @@ type config struct {
 	oauthLifetime time.Duration
 	clock         func() time.Time
 	rng           *rand.Rand
+	hookScale     float64
+	hookTimeout   time.Duration
+	oauthTokens   map[string]string // token → username
 }
 
 // WithToken sets the read-write bearer token of the seed's first user

@@ -92,6 +92,10 @@ func buildRoutes() []route {
 		r("GET", "/currencies", listCurrencies),
 		r("GET", "/site", showSite),
 		r("GET", "/jobs/{id}", showJob),
+		r("GET", "/resthooks", listRestHooks),
+		r("GET", "/resthooks/{id}", showRestHook),
+		r("POST", "/resthooks", createRestHook),
+		r("DELETE", "/resthooks/{id}", deleteRestHook),
 	)
 	return rs
 }

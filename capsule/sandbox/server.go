@@ -33,6 +33,7 @@ type Server struct {
 	windows map[string]*window
 	err     error
 	oauth   *oauth // has its own lock; see oauth.go
+	hooks   hookDeliveries
 }
 
 var _ http.Handler = (*Server)(nil)
@@ -45,7 +46,8 @@ type window struct {
 // New builds a sandbox. A data file or seed file that cannot be read is
 // reported by Err (the server then starts from the built-in seed).
 func New(opts ...Option) *Server {
-	cfg := config{token: DefaultToken, rateN: DefaultRateLimit, ratePer: DefaultRatePer, clock: time.Now}
+	cfg := config{token: DefaultToken, rateN: DefaultRateLimit, ratePer: DefaultRatePer, clock: time.Now,
+		hookScale: 1, hookTimeout: DefaultHookTimeout}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -53,6 +55,9 @@ func New(opts ...Option) *Server {
 		cfg.rng = rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
 	}
 	s := &Server{cfg: cfg, windows: map[string]*window{}, oauth: newOAuth(cfg.oauthLifetime)}
+	s.hooks.ctx, s.hooks.stop = context.WithCancel(context.Background())
+	s.hooks.sem = make(chan struct{}, 64)
+	s.hooks.http = &http.Client{Timeout: cfg.hookTimeout, Transport: &http.Transport{MaxIdleConnsPerHost: 64, IdleConnTimeout: 30 * time.Second}, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	if cfg.seedFile != "" {
 		seed, err := LoadSeed(cfg.seedFile)
 		if err != nil {
@@ -91,6 +96,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
 	case "/_sandbox/stats":
 		writeJSON(w, http.StatusOK, nil, s.Stats())
+		return
+	case "/_sandbox/hooks":
+		writeJSON(w, http.StatusOK, nil, s.HookLog())
 		return
 	case "/_sandbox/reset":
 		if r.Method != http.MethodPost {
@@ -189,8 +197,15 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, body []byte) {
 			fault = "drop"
 		}
 	}
+	var pre hookPre
+	if write {
+		pre = s.beforeWrite(rt, c)
+	}
 	resp := safeCall(rt.h, c)
 	if write && resp.status < 300 {
+		if pre != nil {
+			s.afterWrite(pre, c, resp)
+		}
 		if err := s.persist(); err != nil {
 			s.err = err
 			s.mu.Unlock()
@@ -247,6 +262,17 @@ func (s *Server) authenticate(token string) (user int64, readOnly, ok bool) {
 		if u.Token != "" && u.Token == token {
 			return u.ID, false, true
 		}
+	}
+	if name, ok := s.cfg.oauthTokens[token]; ok {
+		if name == "" {
+			return users[0].ID, false, true
+		}
+		for _, u := range users {
+			if u.Username == name {
+				return u.ID, false, true
+			}
+		}
+		return 0, false, false
 	}
 	if s.oauth.valid(token, s.cfg.clock()) {
 		return users[0].ID, false, true
@@ -327,7 +353,10 @@ type Running struct {
 }
 
 // Close stops the listener at once.
-func (r *Running) Close() error { return r.srv.Close() }
+func (r *Running) Close() error {
+	r.Server.Close()
+	return r.srv.Close()
+}
 
 // Start listens on addr (":0" or "127.0.0.1:0" picks a free port) and
 // serves until ctx is cancelled or Close is called.
@@ -345,6 +374,7 @@ func Start(ctx context.Context, addr string, opts ...Option) (*Running, error) {
 	go hs.Serve(ln)
 	go func() {
 		<-ctx.Done()
+		s.Close()
 		hs.Close()
 	}()
 	host := ln.Addr().String()

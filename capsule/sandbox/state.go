@@ -23,6 +23,7 @@ type state struct {
 	FieldDefs     map[string][]*fieldDef `json:"fieldDefs"`
 	Deleted       map[string][]deletion  `json:"deleted"`
 	Jobs          map[string]string      `json:"jobs"`
+	RestHooks     map[int64]*restHook    `json:"restHooks,omitempty"`
 }
 
 func (st *state) newID() int64 {
@@ -43,6 +44,7 @@ func newState(seed Seed) *state {
 		FieldDefs:     map[string][]*fieldDef{},
 		Deleted:       map[string][]deletion{},
 		Jobs:          map[string]string{},
+		RestHooks:     map[int64]*restHook{},
 	}
 	def := defaultSeed()
 	if seed.Site.Name == "" {
@@ -268,6 +270,9 @@ func loadState(path string) (*state, error) {
 	}
 	if st.Jobs == nil {
 		st.Jobs = map[string]string{}
+	}
+	if st.RestHooks == nil {
+		st.RestHooks = map[int64]*restHook{}
 	}
 	return st, nil
 }

@@ -1,6 +1,5 @@
 // Package csvfile reads and writes delimited text (.csv, .tsv, .txt, and
-// their .gz forms) with encoding/csv; gocsv, and its global settings, are
-// used only here (Unmarshal into tagged structs).
+// their .gz forms) with encoding/csv.
 //
 // Reading (Open, NewReader with Options): the encoding is detected from a
 // BOM, NUL-byte patterns (UTF-16 without BOM) and UTF-8 validity, else

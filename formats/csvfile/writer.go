@@ -26,7 +26,8 @@ type WriteOption func(*wconfig)
 func WithOverwrite(ok bool) WriteOption { return func(c *wconfig) { c.overwrite = ok } }
 
 // WithoutFormulaGuard writes text starting with = + - @ tab or CR as is,
-// instead of prefixing it with a ' so spreadsheets do not run it.
+// instead of prefixing it with a ' so spreadsheets do not run it (see
+// formats.FormulaGuard; numbers and phone numbers are never guarded).
 func WithoutFormulaGuard() WriteOption { return func(c *wconfig) { c.noGuard = true } }
 
 // WithWriteDelimiter sets the delimiter (default comma; tab for .tsv via files.Create).
@@ -116,8 +117,8 @@ func (w *Writer) Write(values []formats.Value) error {
 	}
 	for i, v := range values {
 		s := v.Text()
-		if v.Kind() == formats.String && !w.cfg.noGuard && formats.NeedsFormulaGuard(s) {
-			s = "'" + s
+		if v.Kind() == formats.String && !w.cfg.noGuard {
+			s = formats.FormulaGuard(s)
 		}
 		w.fields[i] = s
 	}

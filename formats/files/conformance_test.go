@@ -39,8 +39,8 @@ func asText(v formats.Value) formats.Value {
 
 var conformanceFormats = []format{
 	{ext: ".csv", expect: func(v formats.Value, _ formats.Kind) formats.Value {
-		if v.Kind() == formats.String && formats.NeedsFormulaGuard(v.Text()) {
-			return formats.StringValue("'" + v.Text())
+		if v.Kind() == formats.String && formats.FormulaGuard(v.Text()) != v.Text() {
+			return formats.StringValue(formats.FormulaGuard(v.Text()))
 		}
 		return asText(v)
 	}},

@@ -1,6 +1,7 @@
 package files
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -25,6 +26,9 @@ type Options struct {
 	Columns      []string // Parquet: read only these columns (projection); nil = all
 	Format       string   // force a format (csv, tsv, xlsx, parquet, jsonl) instead of the extension
 	Stdin        io.Reader
+	// Context, when set, stops a long read (a huge XLSX part) soon after it
+	// is cancelled; the reader then returns the context's error.
+	Context context.Context
 }
 
 // ErrUnknownFormat is returned for an extension no reader or writer handles.

@@ -2,10 +2,8 @@ package xlsxfile
 
 import (
 	"archive/zip"
-	"bufio"
 	"bytes"
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"io"
 	"path"
@@ -43,223 +41,6 @@ func parseCellType(t string) cellType {
 		return typeDate
 	}
 	return typeString // an unknown type: keep its text as it is
-}
-
-// typeScanner streams one sheet's XML, keeping only each cell's type. It
-// looks at the start tags of rows and cells and skips everything else
-// without decoding it: an encoding/xml pass cost as much as excelize's own
-// cursor, this one a fraction of it.
-type typeScanner struct {
-	zr      *zip.ReadCloser
-	rc      io.ReadCloser
-	br      *bufio.Reader
-	tag     []byte // scratch for a tag longer than the read buffer
-	inData  bool
-	lastRow int        // row number of the last <row> read
-	pending int        // row number of a row read ahead, 0 when none
-	types   []cellType // cell types of the pending row, by column index
-	done    bool
-}
-
-// openTypeScanner finds the sheet's part through the workbook's
-// relationships (the way excelize does) and starts streaming it.
-func openTypeScanner(file, sheet string) (*typeScanner, error) {
-	zr, err := zip.OpenReader(file)
-	if err != nil {
-		return nil, err
-	}
-	part, err := sheetPart(&zr.Reader, sheet)
-	if err != nil {
-		zr.Close()
-		return nil, err
-	}
-	zf := findPart(&zr.Reader, part)
-	if zf == nil {
-		zr.Close()
-		return nil, fmt.Errorf("the workbook has no part %q for sheet %q", part, sheet)
-	}
-	rc, err := zf.Open()
-	if err != nil {
-		zr.Close()
-		return nil, err
-	}
-	return &typeScanner{zr: zr, rc: rc, br: bufio.NewReaderSize(rc, 64<<10)}, nil
-}
-
-func (s *typeScanner) Close() error {
-	if s == nil || s.zr == nil {
-		return nil
-	}
-	err := errors.Join(s.rc.Close(), s.zr.Close())
-	s.zr = nil
-	return err
-}
-
-// row returns the cell types of spreadsheet row n; rows must be asked for
-// in increasing order. A row not in the XML (an empty row) gives nil.
-func (s *typeScanner) row(n int) ([]cellType, error) {
-	for {
-		if s.pending == n {
-			s.pending = 0
-			return s.types, nil
-		}
-		if s.pending > n || s.done {
-			return nil, nil
-		}
-		if err := s.next(); err != nil {
-			return nil, err
-		}
-	}
-}
-
-// next reads the next <row> into pending and types.
-func (s *typeScanner) next() error {
-	s.pending, s.types = 0, nil // a fresh slice: rows read ahead are buffered
-	col := 0
-	inRow := false
-	for {
-		tag, err := s.nextTag()
-		if err == io.EOF {
-			s.done = true
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if len(tag) == 0 {
-			continue // "<>" is not XML; excelize's cursor reports it
-		}
-		end := tag[0] == '/'
-		if end {
-			tag = tag[1:]
-		}
-		b, attrs := splitTag(tag)
-		name := string(b) // short-lived: compared only, which Go does without copying
-		switch {
-		case end && name == "row" && inRow:
-			s.pending = s.lastRow
-			return nil
-		case end && name == "sheetData":
-			s.done = true
-			return nil
-		case end:
-		case name == "sheetData":
-			s.inData = true
-		case !s.inData:
-		case name == "row" && !inRow:
-			inRow, col = true, 0
-			s.lastRow++
-			if r := digits(attrValue(attrs, "r")); r > 0 {
-				s.lastRow = r
-			}
-			if selfClosing(attrs) {
-				s.pending = s.lastRow
-				return nil
-			}
-		case name == "c" && inRow:
-			col++
-			if c := refColumn(attrValue(attrs, "r")); c > 0 {
-				col = c
-			}
-			for len(s.types) < col {
-				s.types = append(s.types, typeNone)
-			}
-			s.types[col-1] = parseCellType(string(attrValue(attrs, "t")))
-		}
-	}
-}
-
-// nextTag skips text and returns the next element tag's bytes between < and
-// > (an end tag starting with /); comments, CDATA, declarations and
-// processing instructions are skipped. The bytes are valid until the next call.
-func (s *typeScanner) nextTag() ([]byte, error) {
-	for {
-		if err := s.skipPast("<"); err != nil {
-			return nil, err
-		}
-		b, err := s.br.Peek(1)
-		if err != nil {
-			return nil, err
-		}
-		switch b[0] {
-		case '?':
-			if err := s.skipPast("?>"); err != nil {
-				return nil, err
-			}
-			continue
-		case '!':
-			head, _ := s.br.Peek(8)
-			switch {
-			case bytes.HasPrefix(head, []byte("!--")):
-				err = s.skipPast("-->")
-			case bytes.HasPrefix(head, []byte("![CDATA[")):
-				err = s.skipPast("]]>")
-			default:
-				err = s.skipPast(">")
-			}
-			if err != nil {
-				return nil, err
-			}
-			continue
-		}
-		return s.readTag()
-	}
-}
-
-// skipPast reads up to and including the terminator.
-func (s *typeScanner) skipPast(term string) error {
-	if len(term) == 1 {
-		for {
-			_, err := s.br.ReadSlice(term[0])
-			if err != bufio.ErrBufferFull {
-				return err
-			}
-		}
-	}
-	// Comments, CDATA and processing instructions are rare in sheets: a
-	// byte at a time, comparing the last bytes read with the terminator.
-	var win [3]byte
-	n := 0
-	for {
-		c, err := s.br.ReadByte()
-		if err != nil {
-			return err
-		}
-		copy(win[:], win[1:])
-		win[len(win)-1] = c
-		n++
-		if n >= len(term) && string(win[len(win)-len(term):]) == term {
-			return nil
-		}
-	}
-}
-
-// readTag reads the rest of a tag up to its closing >, outside quotes.
-func (s *typeScanner) readTag() ([]byte, error) {
-	s.tag = s.tag[:0]
-	for {
-		chunk, err := s.br.ReadSlice('>')
-		if err == bufio.ErrBufferFull {
-			s.tag = append(s.tag, chunk...)
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		var tag []byte
-		if len(s.tag) == 0 {
-			tag = chunk
-		} else {
-			s.tag = append(s.tag, chunk...)
-			tag = s.tag
-		}
-		if quotesBalanced(tag) {
-			return tag[:len(tag)-1], nil
-		}
-		if len(s.tag) == 0 {
-			s.tag = append(s.tag, chunk...) // a > inside a quoted value: read on
-		}
-	}
 }
 
 func quotesBalanced(b []byte) bool {
@@ -380,7 +161,10 @@ type xmlRels struct {
 	} `xml:"Relationship"`
 }
 
-type xmlWorkbookSheets struct {
+type xmlWorkbook struct {
+	Pr struct {
+		Date1904 string `xml:"date1904,attr"`
+	} `xml:"workbookPr"`
 	Sheets []struct {
 		Name string `xml:"name,attr"`
 		ID   string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
@@ -388,58 +172,91 @@ type xmlWorkbookSheets struct {
 	} `xml:"sheets>sheet"`
 }
 
+// maxMetaBytes bounds the small parts decoded whole (workbook, relationships, styles).
+const maxMetaBytes = 64 << 20
+
 func decodePart(zr *zip.Reader, name string, v any) error {
 	zf := findPart(zr, name)
 	if zf == nil {
 		return fmt.Errorf("the workbook has no part %q", name)
+	}
+	if zf.UncompressedSize64 > maxMetaBytes {
+		return fmt.Errorf("the part %q is %d bytes unzipped, more than the %d a workbook's %s needs", name, zf.UncompressedSize64, maxMetaBytes, path.Base(name))
 	}
 	rc, err := zf.Open()
 	if err != nil {
 		return err
 	}
 	defer rc.Close()
-	return xml.NewDecoder(rc).Decode(v)
+	if err := xml.NewDecoder(io.LimitReader(rc, maxMetaBytes)).Decode(v); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return nil
 }
 
-// sheetPart resolves a sheet name to its worksheet part: _rels/.rels names
+// workbook is what the reader needs from the workbook part: its sheets in
+// order with their worksheet parts, the date system and the shared strings
+// and styles parts.
+type workbook struct {
+	sheets   []string
+	parts    []string // worksheet part of each sheet, "" when it has none
+	date1904 bool
+	sst      string
+	styles   string
+}
+
+// readWorkbook resolves the parts the way excelize does: _rels/.rels names
 // the workbook, whose relationships name each sheet's part.
-func sheetPart(zr *zip.Reader, sheet string) (string, error) {
+func readWorkbook(zr *zip.Reader) (*workbook, error) {
 	wbPath := "xl/workbook.xml"
 	var root xmlRels
 	if err := decodePart(zr, "_rels/.rels", &root); err == nil {
 		for _, r := range root.Rels {
 			if strings.HasSuffix(r.Type, "/officeDocument") {
-				wbPath = strings.TrimPrefix(r.Target, "/")
+				wbPath = strings.TrimPrefix(strings.ReplaceAll(r.Target, "\\", "/"), "/")
 			}
 		}
 	}
-	var wb xmlWorkbookSheets
+	var wb xmlWorkbook
 	if err := decodePart(zr, wbPath, &wb); err != nil {
-		return "", err
+		return nil, err
 	}
 	dir := path.Dir(wbPath)
 	var rels xmlRels
 	if err := decodePart(zr, strings.TrimPrefix(dir+"/_rels/"+path.Base(wbPath)+".rels", "./"), &rels); err != nil {
-		return "", err
+		return nil, err
+	}
+	resolve := func(target string) string {
+		target = strings.ReplaceAll(target, "\\", "/")
+		if strings.HasPrefix(target, "/") {
+			return strings.TrimPrefix(path.Clean(target), "/")
+		}
+		return strings.TrimPrefix(path.Clean(dir+"/"+target), "/")
+	}
+	out := &workbook{date1904: wb.Pr.Date1904 == "1" || strings.EqualFold(wb.Pr.Date1904, "true"),
+		sst: resolve("sharedStrings.xml"), styles: resolve("styles.xml")}
+	for _, r := range rels.Rels {
+		switch {
+		case strings.HasSuffix(r.Type, "/sharedStrings"):
+			out.sst = resolve(r.Target)
+		case strings.HasSuffix(r.Type, "/styles"):
+			out.styles = resolve(r.Target)
+		}
 	}
 	for _, sh := range wb.Sheets {
-		if !strings.EqualFold(sh.Name, sheet) {
-			continue
-		}
 		id := sh.ID
 		if id == "" {
 			id = sh.IDs
 		}
+		part := ""
 		for _, r := range rels.Rels {
-			if r.ID != id {
-				continue
+			if r.ID == id {
+				part = resolve(r.Target)
+				break
 			}
-			target := strings.ReplaceAll(r.Target, "\\", "/")
-			if strings.HasPrefix(target, "/") {
-				return strings.TrimPrefix(path.Clean(target), "/"), nil
-			}
-			return strings.TrimPrefix(path.Clean(dir+"/"+target), "/"), nil
 		}
+		out.sheets = append(out.sheets, sh.Name)
+		out.parts = append(out.parts, part)
 	}
-	return "", fmt.Errorf("no worksheet part for sheet %q", sheet)
+	return out, nil
 }

@@ -2,8 +2,8 @@ package xlsxfile
 
 import (
 	"archive/zip"
-	"bufio"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -239,14 +239,24 @@ func TestTypeScannerXMLShapes(t *testing.T) {
 	}
 }
 
-// TestTypeScannerMalformed: broken sheet XML is an error, never a panic.
+// TestTypeScannerMalformed: broken sheet XML is an error, never a panic
+// and never a quiet end of the rows.
 func TestTypeScannerMalformed(t *testing.T) {
-	for _, data := range []string{`<row r="2"><c r="A2" <>`, `<row r="2"><c r="A2" t="s`, `<row r="2"><>`, `<row r="2"><c r="XFE2"><v>1</v></c></row>`} {
+	for _, data := range []string{`<row r="2"><c r="A2" <>`, `<row r="2"><c r="A2" t="s`, `<row r="2"><>`, `<row r="2"><c r="XFE2"><v>1</v></c></row>`,
+		`<row r="2"><c r="A2"><v>1</v></c></row>`, `<row r="2"><c r="A2"><v>&nbsp;</v></c></row></sheetData>`, `<row r="2"><c r="A2"><v>1</x></c></row></sheetData>`} {
 		t.Run(data, func(t *testing.T) {
-			s := &typeScanner{br: bufio.NewReader(strings.NewReader(`<sheetData>` + data))}
-			types, err := s.row(2)
-			if err == nil && len(types) > 16384 {
-				t.Fatalf("row 2 = %d types, want an error or at most 16384", len(types))
+			s := &sheetScanner{x: newXMLScanner(nil, strings.NewReader(`<worksheet><sheetData>`+data))}
+			for {
+				br, err := s.next()
+				if err == io.EOF {
+					t.Fatal("the rows ended without an error")
+				}
+				if err != nil {
+					return
+				}
+				if len(br.raw) > 16384 {
+					t.Fatalf("row 2 = %d cells, want an error or at most 16384", len(br.raw))
+				}
 			}
 		})
 	}

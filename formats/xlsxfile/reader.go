@@ -1,6 +1,8 @@
 package xlsxfile
 
 import (
+	"archive/zip"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -16,13 +18,13 @@ import (
 // Default limits on what a workbook may expand to when unzipped.
 const (
 	DefaultUnzipSizeLimit    = 1 << 30  // the whole workbook
-	DefaultUnzipXMLSizeLimit = 64 << 20 // one sheet kept in memory; larger ones spill to a temp file
+	DefaultUnzipXMLSizeLimit = 64 << 20 // kept for WithUnzipLimits; sheets are streamed, never held whole
 	headerScanRows           = 20       // rows looked at to find the header below title rows
-	typeSampleRows           = 1000     // rows read with formatting to learn each column's number format
+	headerScanBytes          = 64 << 20 // text of the rows held while looking for the header
 )
 
 type config struct {
-	exact     bool
+	ctx       context.Context
 	sheet     string
 	headerRow int
 	unzip     int64
@@ -39,15 +41,31 @@ func WithSheet(s string) Option { return func(c *config) { c.sheet = s } }
 // WithHeaderRow fixes the spreadsheet row of the column names; 0 detects it.
 func WithHeaderRow(n int) Option { return func(c *config) { c.headerRow = n } }
 
-// WithExactTypes reads every cell's formatted text to type it, instead of
-// learning each column's number format from its first rows. It is about
-// twice as slow; use it for sheets whose columns mix dates and numbers.
-func WithExactTypes(exact bool) Option { return func(c *config) { c.exact = exact } }
+// WithExactTypes is kept for compatibility: every cell is typed by its own
+// number format now, which is what it asked for.
+func WithExactTypes(exact bool) Option { return func(c *config) {} }
 
-// WithUnzipLimits overrides the decompressed size limits (whole file, one sheet).
+// WithUnzipLimits overrides the decompressed size limits: the whole file,
+// and the size above which a workbook's small parts (workbook, styles,
+// relationships) are refused. Sheets and shared strings are streamed.
 func WithUnzipLimits(total, sheet int64) Option {
 	return func(c *config) { c.unzip, c.unzipXML = total, sheet }
 }
+
+// WithContext makes reading stop with the context's error soon after it is
+// cancelled (within about a megabyte of XML), even inside a huge cell, blank
+// run or shared strings table.
+func WithContext(ctx context.Context) Option { return func(c *config) { c.ctx = ctx } }
+
+// ErrDamaged is a workbook whose XML is broken or cut off, or holds what no
+// spreadsheet program writes (a cell over Excel's 32,767 characters). It
+// matches ErrNotXLSX too.
+var ErrDamaged error = damagedError{}
+
+type damagedError struct{}
+
+func (damagedError) Error() string        { return "the workbook is damaged" }
+func (damagedError) Is(target error) bool { return target == ErrNotXLSX }
 
 // Reader streams one sheet. Cells become typed values: numbers (Int when
 // whole, else Float), booleans, dates and timestamps (numbers whose number
@@ -55,16 +73,17 @@ func WithUnzipLimits(total, sheet int64) Option {
 // the cached value of formulas. It implements formats.Reader and Informer.
 type Reader struct {
 	path     string
-	f        *excelize.File
-	raw, fmt *excelize.Rows
-	types    *typeScanner // each cell's XML type, which excelize's Rows drop
+	ctx      context.Context
+	zr       *zip.ReadCloser
+	wb       *workbook
+	sst      *sharedStrings
+	styles   []cellClass
+	sc       *sheetScanner
 	date1904 bool
-	exact    bool
-	sampled  int         // data rows read with formatting
-	classes  []cellClass // per column, what its number format showed
 	header   *formats.Header
 	rec      formats.Record
 	pending  []bufferedRow // rows read while looking for the header
+	later    error         // what stopped the header scan, returned after pending
 	row      int           // spreadsheet row of the last row fetched
 	info     formats.Info
 	err      error
@@ -83,9 +102,10 @@ const (
 )
 
 type bufferedRow struct {
-	row      int
-	raw, fmt []string
-	types    []cellType
+	row   int
+	raw   []string
+	types []cellType
+	cls   []cellClass // what each cell's number format makes of a number
 }
 
 var (
@@ -95,7 +115,7 @@ var (
 
 // Open opens a sheet of an .xlsx workbook.
 func Open(path string, opts ...Option) (*Reader, error) {
-	cfg := config{unzip: DefaultUnzipSizeLimit, unzipXML: DefaultUnzipXMLSizeLimit}
+	cfg := config{unzip: DefaultUnzipSizeLimit, unzipXML: DefaultUnzipXMLSizeLimit, ctx: context.Background()}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -105,11 +125,11 @@ func Open(path string, opts ...Option) (*Reader, error) {
 	if err := checkInflatedSize(path, cfg.unzip); err != nil {
 		return nil, err
 	}
-	f, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: cfg.unzip, UnzipXMLSizeLimit: min(cfg.unzipXML, cfg.unzip)})
+	zr, err := zip.OpenReader(path)
 	if err != nil {
 		return nil, &formats.ParseError{File: path, Err: fmt.Errorf("%w: %w", ErrNotXLSX, err)}
 	}
-	r := &Reader{path: path, f: f, exact: cfg.exact}
+	r := &Reader{path: path, zr: zr, ctx: cfg.ctx}
 	if err := r.start(cfg); err != nil {
 		r.Close()
 		return nil, err
@@ -118,52 +138,63 @@ func Open(path string, opts ...Option) (*Reader, error) {
 }
 
 func (r *Reader) start(cfg config) error {
-	sheets := r.f.GetSheetList()
+	var err error
+	if r.wb, err = readWorkbook(&r.zr.Reader); err != nil {
+		return &formats.ParseError{File: r.path, Err: fmt.Errorf("%w: %w", ErrNotXLSX, err)}
+	}
+	r.date1904 = r.wb.date1904
+	if r.styles, err = readStyles(&r.zr.Reader, r.wb.styles); err != nil {
+		return &formats.ParseError{File: r.path, Err: fmt.Errorf("%w: %w", ErrNotXLSX, err)}
+	}
+	sheets := r.wb.sheets
 	sheet, err := pickSheet(sheets, cfg.sheet)
 	if err != nil {
 		return &formats.ParseError{File: r.path, Err: err}
 	}
-	if props, err := r.f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
-		r.date1904 = *props.Date1904
+	if r.sst, err = loadSharedStrings(r.ctx, &r.zr.Reader, r.wb.sst); err != nil {
+		if r.ctx.Err() != nil {
+			return r.ctx.Err()
+		}
+		return &formats.ParseError{File: r.path, Err: err}
 	}
 	if cfg.sheet == "" && len(sheets) > 1 {
 		// No sheet asked for: skip cover sheets (a title, notes, nothing
 		// under a header) and read the first sheet with data, else the first.
 		for _, s := range sheets {
-			if err := r.open(sheets, s, cfg.headerRow); err == nil && r.header.Len() > 0 && len(r.pending) > 0 {
+			err := r.open(sheets, s, cfg.headerRow)
+			if err == nil && r.header.Len() > 0 && len(r.pending) > 0 {
 				return nil
+			}
+			if r.ctx.Err() != nil {
+				return r.ctx.Err()
 			}
 		}
 	}
 	return r.open(sheets, sheet, cfg.headerRow)
 }
 
-// open starts reading sheet, closing the cursors of a sheet tried before.
+// open starts reading sheet, closing the cursor of a sheet tried before.
 func (r *Reader) open(sheets []string, sheet string, headerRow int) error {
-	for _, c := range []*excelize.Rows{r.raw, r.fmt} {
-		if c != nil {
-			c.Close()
+	r.sc.Close()
+	r.sc = nil
+	r.row, r.pending, r.header, r.err, r.later = 0, nil, nil, nil, nil
+	r.info = formats.Info{Format: "xlsx", Sheet: sheet, Sheets: sheets}
+	part := ""
+	for i, s := range sheets {
+		if s == sheet {
+			part = r.wb.parts[i]
+			break
 		}
 	}
-	r.types.Close()
-	r.types = nil
-	r.raw, r.fmt, r.row, r.pending, r.header, r.err, r.sampled = nil, nil, 0, nil, nil, nil, 0
-	var err error
-	r.info = formats.Info{Format: "xlsx", Sheet: sheet, Sheets: sheets}
-	// Two cursors over the same sheet: raw values keep full precision, the
-	// formatted ones reveal what the number format makes of them (a date,
-	// TRUE/FALSE), which excelize's streaming API does not expose otherwise.
-	if r.raw, err = r.f.Rows(sheet); err != nil {
-		return &formats.ParseError{File: r.path, Sheet: sheet, Err: err}
+	zf := findPart(&r.zr.Reader, part)
+	if zf == nil {
+		return &formats.ParseError{File: r.path, Sheet: sheet, Err: fmt.Errorf("%w: the workbook has no worksheet part for the sheet (a chart sheet?)", ErrNotXLSX)}
 	}
-	if r.fmt, err = r.f.Rows(sheet); err != nil {
-		return &formats.ParseError{File: r.path, Sheet: sheet, Err: err}
+	rc, err := zf.Open()
+	if err != nil {
+		return &formats.ParseError{File: r.path, Sheet: sheet, Err: fmt.Errorf("%w: %w", ErrNotXLSX, err)}
 	}
-	// Rows.Columns gives text only: a text cell "01234" and a number cell
-	// look alike. A third, light cursor reads each cell's type attribute.
-	if r.types, err = openTypeScanner(r.path, sheet); err != nil {
-		return &formats.ParseError{File: r.path, Sheet: sheet, Err: fmt.Errorf("%w: reading cell types: %w", ErrNotXLSX, err)}
-	}
+	r.sc = &sheetScanner{rc: rc, x: newXMLScanner(r.ctx, rc), sst: r.sst, styles: r.styles}
 	return r.findHeader(headerRow)
 }
 
@@ -194,32 +225,32 @@ func pickSheet(sheets []string, want string) (string, error) {
 	return "", fmt.Errorf("%w: %q; the workbook has %s", ErrSheetMissing, want, strings.Join(quoted, ", "))
 }
 
-// fetch reads the next row from both cursors.
+// fetch reads the next row.
 func (r *Reader) fetch() (bufferedRow, error) {
-	if !r.raw.Next() {
-		if err := r.raw.Error(); err != nil {
-			return bufferedRow{}, r.perr(r.row+1, "", err)
+	br, err := r.sc.next()
+	if err == nil {
+		r.row = br.row
+		return br, nil
+	}
+	if err == io.EOF {
+		return br, err
+	}
+	if r.ctx.Err() != nil {
+		return br, r.ctx.Err()
+	}
+	var xe *xmlError
+	if errors.As(err, &xe) {
+		col := ""
+		if xe.col > 0 {
+			col = formats.ColumnLetter(xe.col - 1)
 		}
-		return bufferedRow{}, io.EOF
+		row := xe.row
+		if row == 0 {
+			row = r.row + 1
+		}
+		return br, r.perr(row, col, fmt.Errorf("%w: reading stopped here: %w", ErrDamaged, xe.err))
 	}
-	r.row++
-	raw, err := r.raw.Columns(excelize.Options{RawCellValue: true})
-	if err != nil {
-		return bufferedRow{}, r.perr(r.row, "", err)
-	}
-	types, err := r.types.row(r.row)
-	if err != nil {
-		return bufferedRow{}, r.perr(r.row, "", fmt.Errorf("reading cell types: %w", err))
-	}
-	if r.fmt == nil {
-		return bufferedRow{row: r.row, raw: raw, types: types}, nil
-	}
-	r.fmt.Next()
-	formatted, err := r.fmt.Columns()
-	if err != nil {
-		return bufferedRow{}, r.perr(r.row, "", err)
-	}
-	return bufferedRow{row: r.row, raw: raw, fmt: formatted, types: types}, nil
+	return br, r.perr(r.row+1, "", fmt.Errorf("%w: reading stopped here: %w", ErrDamaged, err))
 }
 
 func (r *Reader) perr(row int, col string, err error) error {
@@ -246,34 +277,45 @@ func (r *Reader) findHeader(fixed int) error {
 	if fixed > 0 {
 		limit = fixed
 	}
-	widest := 0
-	for len(rows) < limit {
+	widest, held := 0, 0
+	for len(rows) < limit && held < headerScanBytes {
 		br, err := r.fetch()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return err
+			if len(rows) == 0 || r.ctx.Err() != nil {
+				return err
+			}
+			// The rows before the defect are read first, then the error.
+			r.later = err
+			break
 		}
 		rows = append(rows, br)
-		widest = max(widest, nonBlank(br.fmt))
+		widest = max(widest, nonBlank(br.raw))
+		for _, c := range br.raw {
+			held += len(c)
+		}
 	}
 	at := -1
 	for i, br := range rows {
-		n := nonBlank(br.fmt)
+		n := nonBlank(br.raw)
 		if fixed > 0 && br.row == fixed || fixed == 0 && n > 0 && n*2 >= widest && (n > 1 || widest == 1) {
 			at = i
 			break
 		}
 	}
 	if at < 0 {
+		if r.later != nil {
+			return r.later
+		}
 		if fixed > 0 && len(rows) < fixed {
 			return r.perr(fixed, "", fmt.Errorf("header row %d is past the end of the sheet (%d rows)", fixed, len(rows)))
 		}
 		r.header = formats.NewHeader(nil)
 		return nil
 	}
-	names := append([]string(nil), rows[at].fmt...)
+	names := append([]string(nil), rows[at].raw...)
 	for i := range names {
 		names[i] = strings.TrimSpace(names[i])
 	}
@@ -287,7 +329,6 @@ func (r *Reader) findHeader(fixed int) error {
 	r.header = formats.NewHeader(names)
 	r.rec = formats.Record{Header: r.header, Values: make([]formats.Value, len(names)), Pos: formats.Position{File: r.path, Sheet: r.info.Sheet}}
 	r.pending = rows[at+1:]
-	r.classes = make([]cellClass, len(names))
 	return nil
 }
 
@@ -309,6 +350,9 @@ func (r *Reader) Read() (*formats.Record, error) {
 		var br bufferedRow
 		if len(r.pending) > 0 {
 			br, r.pending = r.pending[0], r.pending[1:]
+		} else if r.later != nil {
+			r.err = r.later
+			return nil, r.err
 		} else {
 			var err error
 			if br, err = r.fetch(); err != nil {
@@ -343,73 +387,18 @@ func (r *Reader) fill(br bufferedRow) error {
 		if i < len(br.types) {
 			t = br.types[i]
 		}
-		var v formats.Value
-		var err error
-		if br.fmt != nil {
-			var shown string
-			if i < len(br.fmt) {
-				shown = br.fmt[i]
-			}
-			v, err = r.learn(i, raw, shown, t)
-		} else {
-			v, err = r.typed(raw, t, r.classes[i])
+		class := classUnknown
+		if i < len(br.cls) {
+			class = br.cls[i]
 		}
+		v, err := r.typed(raw, t, class)
 		if err != nil {
 			return r.perr(br.row, r.header.Names()[i], err)
 		}
 		r.rec.Values[i] = v
 	}
 	r.rec.Pos.Row = br.row
-	if br.fmt != nil {
-		r.sampled++
-		r.maybeStopSampling()
-	}
 	return nil
-}
-
-// maybeStopSampling closes the formatting cursor once every column has
-// shown a number format (or enough rows were seen): from then on, cells are
-// typed by their column's class, reading the sheet once instead of twice.
-func (r *Reader) maybeStopSampling() {
-	if r.exact || r.fmt == nil || len(r.pending) > 0 {
-		return
-	}
-	if r.sampled < typeSampleRows {
-		for _, c := range r.classes {
-			if c == classUnknown || c == classText {
-				return
-			}
-		}
-	}
-	r.fmt.Close()
-	r.fmt = nil
-}
-
-// learn types one cell from its raw and formatted text and records the
-// column's class: what the number format of its number cells shows.
-func (r *Reader) learn(col int, raw, shown string, t cellType) (formats.Value, error) {
-	if raw == "" {
-		return formats.Value{}, nil
-	}
-	class := classText
-	switch t {
-	case typeBool:
-		class = classBool
-	case typeNumber, typeNone:
-		if _, err := strconv.ParseFloat(raw, 64); err == nil && (t == typeNumber || plainNumber(raw)) {
-			class = classNumber
-			if shown != raw && looksLikeDate(shown) {
-				class = classDate
-				if strings.Contains(shown, ":") {
-					class = classDateTime
-				}
-			}
-		}
-	}
-	if class != classText || r.classes[col] == classUnknown {
-		r.classes[col] = class
-	}
-	return r.typed(raw, t, class)
 }
 
 // typed converts raw cell text given its XML type and, for number cells,
@@ -481,41 +470,13 @@ func plainNumber(s string) bool {
 	return !(len(t) > 1 && t[0] == '0' && t[1] != '.' && t[1] != 'E' && t[1] != 'e')
 }
 
-// looksLikeDate says whether a formatted number reads as a date or time:
-// digits with / or : or an inner - (not a negative sign or exponent), or a month name.
-func looksLikeDate(s string) bool {
-	if strings.ContainsAny(s, "%") || !strings.ContainsAny(s, "0123456789") {
-		return false
-	}
-	u := strings.ToUpper(s)
-	if strings.Contains(u, "E+") || strings.Contains(u, "E-") {
-		return false
-	}
-	if strings.ContainsAny(s, "/:") || strings.LastIndex(s, "-") > 0 {
-		return true
-	}
-	for _, m := range []string{"JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"} {
-		if strings.Contains(u, m) {
-			return true
-		}
-	}
-	return false
-}
-
 // Close releases the workbook and its temporary files.
 func (r *Reader) Close() error {
-	var errs []error
-	if r.raw != nil {
-		errs = append(errs, r.raw.Close())
-	}
-	if r.fmt != nil {
-		errs = append(errs, r.fmt.Close())
-	}
-	errs = append(errs, r.types.Close())
-	r.types = nil
-	if r.f != nil {
-		errs = append(errs, r.f.Close())
-		r.f = nil
+	errs := []error{r.sc.Close(), r.sst.Close()}
+	r.sc, r.sst = nil, nil
+	if r.zr != nil {
+		errs = append(errs, r.zr.Close())
+		r.zr = nil
 	}
 	return errors.Join(errs...)
 }

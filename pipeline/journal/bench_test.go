@@ -98,7 +98,7 @@ func BenchmarkIndexFind100k(b *testing.B) {
 	b.Run("Find", func(b *testing.B) {
 		for b.Loop() {
 			k := MatchKey{"name", fmt.Sprintf("person %d", rng.IntN(n/2))}
-			es, err := m.Find(ctx, "parties", k)
+			es, err := m.FindIDs(ctx, "parties", k)
 			if err != nil || len(es) != 2 {
 				b.Fatalf("%d %v", len(es), err)
 			}

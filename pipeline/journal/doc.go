@@ -45,10 +45,12 @@
 // are final at once (states Unchanged, Skipped, Rejected). The writer then:
 //
 //	doubt, _ := run.InDoubt(ctx)            // FIRST on resume: ops left in sending
-//	//   reconcile each: run.Candidates(ctx, op) (index refreshed with since,
-//	//   remembered ids; drop ids run.CreatedByOther(ctx, entity, id, op.ID)
-//	//   reports); found → run.MarkDone(ctx, op.ID, id); proven absent →
-//	//   run.MarkPending(ctx, op.ID). Never resend an op in doubt blindly.
+//	//   reconcile each (the importer's reconciler): refresh the index with
+//	//   since, look the op's natural keys up (Memory.FindIDs), drop ids
+//	//   run.CreatedByOther(ctx, entity, id, op.ID) reports and records
+//	//   created before op.Updated (the sending mark); found →
+//	//   run.MarkDone(ctx, op.ID, id); proven absent → run.MarkPending(ctx,
+//	//   op.ID). Never resend an op in doubt blindly.
 //	run.MarkSending(ctx, op.ID, journal.Request{Method, Path, Body, Previous}) // on disk before sending
 //	//   2xx → run.MarkDone(ctx, op.ID, capsuleID)  (also remembers SourceKey → id)
 //	//   400/422 → run.MarkFailed(ctx, op.ID, msg)   (final for the run; error file)
@@ -77,7 +79,7 @@
 //	m.DeleteIndex(ctx, "parties", ids...)      // from the deleted feed
 //	max, _ := m.MaxUpdatedAt(ctx, "parties"); m.SetCursor(ctx, "parties", max) // only once the listing is complete
 //	ids, _ := m.FindIDs(ctx, "parties", journal.MatchKey{Kind: "email", Value: "ann@example.com"}) // >1 = ambiguous
-//	m.Find(ctx, ...) (entries with fields JSON), m.IndexEntries(ctx, entity) (stream all)
+//	m.IndexEntry(ctx, "parties", id) (one entry with its fields JSON), m.IndexEntries(ctx, entity) (stream all)
 //
 // Match keys are compared exactly: the matcher normalises them (lower-case
 // emails and names, E.164 phones, "field:<name>" for external-id custom

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/capsule-etl/capsule-etl/pipeline/journal"
 )
@@ -44,7 +45,13 @@ func Example() {
 		Keys: []journal.MatchKey{{Kind: "email", Value: "ann@example.com"}}})
 	doubt, _ := run.InDoubt(ctx)
 	for _, op := range doubt {
-		ids, _ := run.Candidates(ctx, op)
+		var ids []string
+		for _, k := range op.NaturalKey {
+			found, _ := run.Memory().FindIDs(ctx, op.Entity, k)
+			ids = append(ids, found...)
+		}
+		slices.Sort(ids)
+		ids = slices.Compact(ids)
 		switch len(ids) {
 		case 0:
 			run.MarkPending(ctx, op.ID) // nothing stored: safe to send again

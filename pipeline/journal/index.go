@@ -118,26 +118,6 @@ func (m *Memory) FindIDs(ctx context.Context, entity string, k MatchKey) ([]stri
 	return ids, rows.Err()
 }
 
-// Find returns the entries of entity with the key, as FindIDs, with their
-// keys and fields.
-func (m *Memory) Find(ctx context.Context, entity string, k MatchKey) ([]Entry, error) {
-	ids, err := m.FindIDs(ctx, entity, k)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Entry, 0, len(ids))
-	for _, id := range ids {
-		e, ok, err := m.IndexEntry(ctx, entity, id)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			out = append(out, e)
-		}
-	}
-	return out, nil
-}
-
 // IndexEntry returns one indexed record.
 func (m *Memory) IndexEntry(ctx context.Context, entity, id string) (Entry, bool, error) {
 	var e Entry
@@ -202,14 +182,6 @@ func (m *Memory) IndexEntries(ctx context.Context, entity string) iter.Seq2[Entr
 			yield(Entry{}, err)
 		}
 	}
-}
-
-// IndexLen counts the indexed records of entity.
-func (m *Memory) IndexLen(ctx context.Context, entity string) (int, error) {
-	var n int
-	err := m.j.queryRow(ctx, `SELECT count(*) FROM index_entries WHERE account_id = ? AND entity = ?`,
-		m.accountID, entity).Scan(&n)
-	return n, err
 }
 
 // Cursor returns the `since` value for the next refresh of entity; ok is

@@ -59,14 +59,11 @@ func TestIndexFind(t *testing.T) {
 			if !slices.Equal(ids, tc.want) {
 				t.Errorf("FindIDs = %v, want %v", ids, tc.want)
 			}
-			es, err := m.Find(ctx, tc.entity, tc.key)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(es) != len(tc.want) {
-				t.Fatalf("Find = %d entries, want %d", len(es), len(tc.want))
-			}
-			for i, e := range es {
+			for i, id := range ids {
+				e, ok, err := m.IndexEntry(ctx, tc.entity, id)
+				if err != nil || !ok {
+					t.Fatalf("IndexEntry(%s) = %v, %v", id, ok, err)
+				}
 				if e.ID != tc.want[i] || string(e.Fields) != `{"id":`+e.ID+`}` || !e.UpdatedAt.Equal(t0) ||
 					!slices.Contains(e.Keys, tc.key) {
 					t.Errorf("entry %d = %+v", i, e)
@@ -123,8 +120,8 @@ func TestIndexRefreshWithCursor(t *testing.T) {
 			t.Errorf("FindIDs(%s) = %v %v, want %v", key, ids, err, want)
 		}
 	}
-	if n, _ := m.IndexLen(ctx, "parties"); n != 3 {
-		t.Errorf("IndexLen = %d, want 3", n)
+	if n := indexLen(t, m, "parties"); n != 3 {
+		t.Errorf("%d entries indexed, want 3", n)
 	}
 	if c, _, _ := m.Cursor(ctx, "parties"); !c.Equal(t0.Add(4 * time.Hour)) {
 		t.Errorf("cursor = %v, want %v", c, t0.Add(4*time.Hour))
@@ -146,9 +143,21 @@ func TestIndexRefreshWithCursor(t *testing.T) {
 	if _, ok, _ := m.Cursor(ctx, "parties"); ok {
 		t.Error("ClearIndex kept the cursor")
 	}
-	if n, _ := m.IndexLen(ctx, "parties"); n != 0 {
-		t.Errorf("IndexLen after clear = %d", n)
+	if n := indexLen(t, m, "parties"); n != 0 {
+		t.Errorf("%d entries indexed after clear", n)
 	}
+}
+
+func indexLen(t *testing.T, m *Memory, entity string) int {
+	t.Helper()
+	n := 0
+	for _, err := range m.IndexEntries(context.Background(), entity) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	return n
 }
 
 func TestMemoryRememberForget(t *testing.T) {

@@ -63,18 +63,6 @@ var errLocked = errors.New("locked")
 // Never write through such a Journal.
 func WithoutLock() Option { return func(c *config) { c.nolock = true } }
 
-// WithBusyTimeout overrides DefaultBusyTimeout.
-func WithBusyTimeout(d time.Duration) Option { return func(c *config) { c.busy = d } }
-
-// WithReaders overrides DefaultReaders.
-func WithReaders(n int) Option {
-	return func(c *config) {
-		if n > 0 {
-			c.readers = n
-		}
-	}
-}
-
 // WithClock injects the clock used for timestamps (tests).
 func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
 

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"time"
 )
@@ -272,43 +271,6 @@ func nonNil[T any](s []T) []T {
 		return []T{}
 	}
 	return s
-}
-
-// Candidates returns the ids of records that may be what an in-doubt op
-// wrote: every id indexed under one of its natural keys (refresh the index
-// with `since` first), and the id remembered for its source key. Several
-// ids are an ambiguity to report, not to guess; the caller may also compare
-// the entries' UpdatedAt with op.Updated, the time of the sending mark.
-func (r *Run) Candidates(ctx context.Context, op Op) ([]string, error) {
-	m := r.Memory()
-	seen := map[string]bool{}
-	var ids []string
-	add := func(id string) {
-		if !seen[id] {
-			seen[id] = true
-			ids = append(ids, id)
-		}
-	}
-	for _, k := range op.NaturalKey {
-		found, err := m.FindIDs(ctx, op.Entity, k)
-		if err != nil {
-			return nil, err
-		}
-		for _, id := range found {
-			add(id)
-		}
-	}
-	if op.Key.SourceKey != "" {
-		id, ok, err := m.Lookup(ctx, op.Entity, op.Key.SourceKey)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			add(id)
-		}
-	}
-	slices.Sort(ids)
-	return ids, nil
 }
 
 // CreatedByOther reports whether capsuleID (of entity) is the record another

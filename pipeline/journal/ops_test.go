@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"slices"
 	"testing"
 )
 
@@ -297,43 +296,6 @@ func TestPreviousValuesKeptFromSending(t *testing.T) {
 	}
 	if len(m) != 1 || !m[0].InDoubt || string(m[0].Previous) != string(prev) {
 		t.Fatalf("manifest of an in-doubt update = %+v", m)
-	}
-}
-
-func TestCandidates(t *testing.T) {
-	ctx := context.Background()
-	_, r, _ := beginTemp(t)
-	m := r.Memory()
-	m.UpsertIndex(ctx, "parties",
-		Entry{ID: "5", Keys: []MatchKey{{"email", "a@x.org"}}},
-		Entry{ID: "6", Keys: []MatchKey{{"email", "b@x.org"}, {"name", "ann"}}},
-		Entry{ID: "7", Keys: []MatchKey{{"name", "ann"}}})
-	m.Remember(ctx, "parties", "src-1", "9")
-	tests := []struct {
-		name string
-		spec OpSpec
-		want []string
-	}{
-		{name: "found by email", spec: personSpec(2, "a@x.org"), want: []string{"5"}},
-		{name: "nothing stored", spec: personSpec(3, "new@x.org"), want: nil},
-		{name: "ambiguous by name", spec: OpSpec{Key: Key{File: "f", Row: 4, Record: "p"}, Entity: "parties",
-			Action: Create, NaturalKey: []MatchKey{{"name", "ann"}, {"email", "b@x.org"}}}, want: []string{"6", "7"}},
-		{name: "remembered source key", spec: OpSpec{Key: Key{File: "f", SourceKey: "src-1", Record: "p"},
-			Entity: "parties", Action: Create}, want: []string{"9"}},
-		{name: "other entity", spec: OpSpec{Key: Key{File: "f", Row: 5, Record: "d"}, Entity: "opportunities",
-			Action: Create, NaturalKey: []MatchKey{{"name", "ann"}}}, want: nil},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			op := mustAdd(t, r, tc.spec)[0]
-			got, err := r.Candidates(ctx, op)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !slices.Equal(got, tc.want) {
-				t.Errorf("Candidates = %v, want %v", got, tc.want)
-			}
-		})
 	}
 }
 

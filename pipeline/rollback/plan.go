@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/capsule-etl/capsule-etl/capsule"
 	"github.com/capsule-etl/capsule-etl/pipeline/journal"
 )
 
@@ -19,19 +20,27 @@ type kind struct {
 	rank    int    // deletion order: lower goes first
 }
 
-// kinds maps the journal's entity labels (and the raw collection names,
-// for journals written by hand or by older importers) to the API.
-var kinds = map[string]kind{
-	"notes":         {"entries", "entry", 0},
-	"entries":       {"entries", "entry", 0},
-	"tasks":         {"tasks", "task", 0},
-	"opportunities": {"opportunities", "opportunity", 1},
-	"projects":      {"kases", "kase", 1},
-	"kases":         {"kases", "kase", 1},
-	"people":        {"parties", "party", 2},
-	"parties":       {"parties", "party", 2},
-	"organisations": {"parties", "party", 3},
+// deleteRank is the deletion order of a kind (lower goes first): what
+// links to a record is deleted before it.
+var deleteRank = map[*capsule.Kind]int{
+	capsule.Notes: 0, capsule.Tasks: 0,
+	capsule.Opportunities: 1, capsule.Projects: 1,
+	capsule.People: 2, capsule.Organisations: 3,
 }
+
+// kinds maps the journal's entity labels (capsule.Kind.Name) and the raw
+// collection names, for journals written by hand or by older importers, to
+// the API. A raw "parties" is deleted with the people.
+var kinds = func() map[string]kind {
+	m := map[string]kind{}
+	for _, k := range capsule.Kinds {
+		m[k.Name] = kind{k.Path, k.Wrapper, deleteRank[k]}
+		if _, ok := m[k.Path]; !ok || k == capsule.People {
+			m[k.Path] = kind{k.Path, k.Wrapper, deleteRank[k]}
+		}
+	}
+	return m
+}()
 
 // Step is one undo write: delete a created record, or restore the
 // previous values of an updated one.
@@ -54,19 +63,7 @@ func (s Step) String() string {
 	return fmt.Sprintf("%s %s %s (%s)", verb, singular(s.Entity), s.CapsuleID, s.Key)
 }
 
-func singular(entity string) string {
-	switch entity {
-	case "people":
-		return "person"
-	case "parties":
-		return "party"
-	case "opportunities":
-		return "opportunity"
-	case "entries":
-		return "entry"
-	}
-	return strings.TrimSuffix(entity, "s")
-}
+func singular(entity string) string { return capsule.SingularOf(entity) }
 
 // Plan is what a rollback of one run will do.
 type Plan struct {

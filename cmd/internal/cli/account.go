@@ -155,3 +155,20 @@ func baseURLExample(base string) string {
 	}
 	return fmt.Sprintf(" (write it whole, e.g. http://%s/api/v2)", strings.TrimSuffix(base, "/"))
 }
+
+// addReserveFlag registers --reserve, the share of the request budget the
+// client leaves to other integrations (capsule.DefaultReserve, 0 to
+// capsule.MaxReserve): one definition for import and export.
+func addReserveFlag(cmd *cobra.Command, p *float64) {
+	cmd.Flags().Float64Var(p, "reserve", capsule.DefaultReserve,
+		fmt.Sprintf("percent of the hourly request budget left for other integrations (0 to %g)", capsule.MaxReserve))
+}
+
+// checkReserve refuses a --reserve out of range (exit 2) before anything
+// is read or sent.
+func checkReserve(cmd *cobra.Command, percent float64) error {
+	if err := capsule.CheckReserve(percent); err != nil {
+		return usageError(fmt.Errorf("--reserve %v: %w\nRun '%s --help' for usage", percent, err, cmd.CommandPath()))
+	}
+	return nil
+}

@@ -58,7 +58,7 @@ func moveRun(t *testing.T, url string, args ...string) (int, string) {
 	defer cancel()
 	var out, errOut bytes.Buffer
 	args = append([]string{args[0], "--base-url", url}, args[1:]...)
-	code := Run(ctx, args, &IO{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
+	code := Run(ctx, args, &IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
 	return code, out.String() + errOut.String()
 }
 

@@ -25,7 +25,8 @@ type apiOptions struct {
 	path     string
 }
 
-func newAPICmd(streams *IO) *cobra.Command {
+// runF, when set, runs instead of the command with the parsed options (tests).
+func newAPICmd(streams *IOStreams, runF func(context.Context, *apiOptions) error) *cobra.Command {
 	o := &apiOptions{}
 	cmd := &cobra.Command{
 		Use:   "api PATH",
@@ -56,6 +57,9 @@ Exit status: 0 on 2xx; 1 with Capsule's message and field errors otherwise;
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.path = args[0]
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
 			return runAPI(cmd.Context(), o, streams)
 		},
 	}
@@ -68,7 +72,7 @@ Exit status: 0 on 2xx; 1 with Capsule's message and field errors otherwise;
 	return cmd
 }
 
-func runAPI(ctx context.Context, o *apiOptions, streams *IO) error {
+func runAPI(ctx context.Context, o *apiOptions, streams *IOStreams) error {
 	method := strings.ToUpper(o.method)
 	if method == "" {
 		method = http.MethodGet
@@ -127,7 +131,7 @@ func apiCall(ctx context.Context, c *capsule.Client, method, path string, body [
 	return c.Do(ctx, req, out)
 }
 
-func apiPaginate(ctx context.Context, c *capsule.Client, method string, o *apiOptions, body []byte, streams *IO) error {
+func apiPaginate(ctx context.Context, c *capsule.Client, method string, o *apiOptions, body []byte, streams *IOStreams) error {
 	path := o.path
 	if !strings.Contains(path, "perPage=") {
 		sep := "?"

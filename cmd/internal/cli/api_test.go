@@ -146,7 +146,7 @@ func TestAPICommand(t *testing.T) {
 				t.Setenv(k, v)
 			}
 			var out, errOut bytes.Buffer
-			code := Run(context.Background(), tt.args, &IO{In: strings.NewReader(tt.stdin), Out: &out, ErrOut: &errOut})
+			code := Run(context.Background(), tt.args, &IOStreams{In: strings.NewReader(tt.stdin), Out: &out, ErrOut: &errOut})
 			if code != tt.wantCode {
 				t.Errorf("exit %d, want %d; stderr: %s", code, tt.wantCode, errOut.String())
 			}

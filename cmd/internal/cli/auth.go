@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -15,7 +14,6 @@ import (
 	"github.com/capsule-etl/capsule-etl/capsule"
 	"github.com/capsule-etl/capsule-etl/capsule/auth"
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 )
 
 const authLong = `Sign in to Capsule once; later commands use the stored credentials.
@@ -29,7 +27,7 @@ Service), which servers and cron jobs do not have.
 CAPSULE_TOKEN, when set, always wins over stored credentials, so one command
 can use another token without logging out.`
 
-func newAuthCmd(streams *IO) *cobra.Command {
+func newAuthCmd(streams *IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "auth",
 		Short: "Log in to Capsule, show the account in use, log out",
@@ -40,7 +38,7 @@ func newAuthCmd(streams *IO) *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error { return c.Help() },
 	}
-	cmd.AddCommand(newAuthLoginCmd(streams), newAuthStatusCmd(streams), newAuthLogoutCmd(streams))
+	cmd.AddCommand(newAuthLoginCmd(streams, nil), newAuthStatusCmd(streams, nil), newAuthLogoutCmd(streams, nil))
 	return cmd
 }
 
@@ -53,7 +51,8 @@ type authLoginOptions struct {
 	timeout      time.Duration
 }
 
-func newAuthLoginCmd(streams *IO) *cobra.Command {
+// runF, when set, runs instead of the command with the parsed options (tests).
+func newAuthLoginCmd(streams *IOStreams, runF func(context.Context, *authLoginOptions) error) *cobra.Command {
 	o := &authLoginOptions{}
 	cmd := &cobra.Command{
 		Use:   "login",
@@ -77,7 +76,12 @@ tokens are stored; expired access tokens are refreshed and saved again.
   capsule-etl auth login --oauth --client-id YOUR_APP_ID
   capsule-etl auth login --base-url http://127.0.0.1:8080/api/v2 --with-token <<< sandbox-token`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runAuthLogin(cmd.Context(), o, streams) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
+			return runAuthLogin(cmd.Context(), o, streams)
+		},
 	}
 	f := cmd.Flags()
 	f.BoolVar(&o.withToken, "with-token", false, "read the personal access token from standard input")
@@ -89,7 +93,7 @@ tokens are stored; expired access tokens are refreshed and saved again.
 	return cmd
 }
 
-func runAuthLogin(ctx context.Context, o *authLoginOptions, streams *IO) error {
+func runAuthLogin(ctx context.Context, o *authLoginOptions, streams *IOStreams) error {
 	switch {
 	case o.oauth && o.withToken:
 		return usageError(errors.New("--oauth and --with-token exclude each other"))
@@ -146,16 +150,16 @@ func runAuthLogin(ctx context.Context, o *authLoginOptions, streams *IO) error {
 
 // readToken reads a personal token: from stdin with --with-token, else by
 // a prompt without echo on a terminal.
-func readToken(withToken bool, streams *IO) (string, error) {
+func readToken(withToken bool, streams *IOStreams) (string, error) {
 	var tok string
-	if fd, ok := terminalFd(streams.In); ok && !withToken {
+	if streams.IsStdinTTY() && !withToken {
 		fmt.Fprint(streams.ErrOut, "Paste your Capsule personal access token (My Preferences > API Authentication Tokens): ")
-		b, err := term.ReadPassword(fd)
+		b, err := streams.ReadSecret()
 		fmt.Fprintln(streams.ErrOut)
 		if err != nil {
 			return "", withCode(ExitFatal, fmt.Errorf("reading the token: %w", err))
 		}
-		tok = string(b)
+		tok = b
 	} else {
 		if !withToken {
 			return "", usageError(errors.New("standard input is not a terminal: pass --with-token and pipe the token in, or use --oauth"))
@@ -171,15 +175,6 @@ func readToken(withToken bool, streams *IO) (string, error) {
 		return "", usageError(errors.New("no token given: paste a personal access token from Capsule > My Preferences > API Authentication Tokens"))
 	}
 	return tok, nil
-}
-
-// terminalFd reports whether r is a terminal and its descriptor.
-func terminalFd(r io.Reader) (int, bool) {
-	f, ok := r.(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) {
-		return 0, false
-	}
-	return int(f.Fd()), true
 }
 
 type identity struct {
@@ -230,7 +225,8 @@ func orDash(s string) string {
 
 type authStatusOptions struct{ account accountOptions }
 
-func newAuthStatusCmd(streams *IO) *cobra.Command {
+// runF, when set, runs instead of the command with the parsed options (tests).
+func newAuthStatusCmd(streams *IOStreams, runF func(context.Context, *authStatusOptions) error) *cobra.Command {
 	o := &authStatusOptions{}
 	cmd := &cobra.Command{
 		Use:   "status",
@@ -243,13 +239,18 @@ Exit status: 0 when a working token is found, 1 otherwise.`,
 		Example: `  capsule-etl auth status
   CAPSULE_BASE_URL=http://127.0.0.1:8080/api/v2 CAPSULE_TOKEN=sandbox-token capsule-etl auth status`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runAuthStatus(cmd.Context(), o, streams) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
+			return runAuthStatus(cmd.Context(), o, streams)
+		},
 	}
 	addAccountFlags(cmd, &o.account)
 	return cmd
 }
 
-func runAuthStatus(ctx context.Context, o *authStatusOptions, streams *IO) error {
+func runAuthStatus(ctx context.Context, o *authStatusOptions, streams *IOStreams) error {
 	base := o.account.resolvedBaseURL()
 	cred, origin, ok, err := o.account.credential()
 	if err != nil {
@@ -285,7 +286,8 @@ func runAuthStatus(ctx context.Context, o *authStatusOptions, streams *IO) error
 
 type authLogoutOptions struct{ account accountOptions }
 
-func newAuthLogoutCmd(streams *IO) *cobra.Command {
+// runF, when set, runs instead of the command with the parsed options (tests).
+func newAuthLogoutCmd(streams *IOStreams, runF func(context.Context, *authLogoutOptions) error) *cobra.Command {
 	o := &authLogoutOptions{}
 	cmd := &cobra.Command{
 		Use:   "logout",
@@ -299,13 +301,18 @@ Exit status: 0 when credentials were removed, 1 when there were none.`,
 		Example: `  capsule-etl auth logout
   capsule-etl auth logout --base-url https://api.capsulecrm.com/api/v2`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runAuthLogout(cmd.Context(), o, streams) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
+			return runAuthLogout(cmd.Context(), o, streams)
+		},
 	}
 	addAccountFlags(cmd, &o.account)
 	return cmd
 }
 
-func runAuthLogout(ctx context.Context, o *authLogoutOptions, streams *IO) error {
+func runAuthLogout(ctx context.Context, o *authLogoutOptions, streams *IOStreams) error {
 	base := o.account.resolvedBaseURL()
 	st, err := o.account.store()
 	if err != nil {

@@ -31,7 +31,7 @@ func authEnv(t *testing.T) (base, credFile string) {
 func runAuthCLI(t *testing.T, stdin string, args ...string) (code int, out, errOut string) {
 	t.Helper()
 	var o, e bytes.Buffer
-	code = Run(context.Background(), args, &IO{In: strings.NewReader(stdin), Out: &o, ErrOut: &e})
+	code = Run(context.Background(), args, &IOStreams{In: strings.NewReader(stdin), Out: &o, ErrOut: &e})
 	return code, o.String(), e.String()
 }
 
@@ -120,7 +120,7 @@ func TestAuthOAuthLogin(t *testing.T) {
 	}()
 	var out bytes.Buffer
 	code := Run(context.Background(), []string{"auth", "login", "--oauth", "--client-id", "cli-app", "--base-url", base},
-		&IO{In: strings.NewReader(""), Out: &out, ErrOut: errOut})
+		&IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: errOut})
 	if code != ExitOK {
 		t.Fatalf("oauth login: exit %d\n%s%s", code, out.String(), errOut.buf.String())
 	}

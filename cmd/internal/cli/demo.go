@@ -28,7 +28,8 @@ type demoOptions struct {
 	Keep bool   // keep the sandbox serving after the demo, until Ctrl+C
 }
 
-func newDemoCmd(streams *IO) *cobra.Command {
+// runF, when set, runs instead of the command with the parsed options (tests).
+func newDemoCmd(streams *IOStreams, runF func(context.Context, *demoOptions) error) *cobra.Command {
 	opts := &demoOptions{}
 	cmd := &cobra.Command{
 		Use:   "demo [--out DIR] [--keep]",
@@ -48,7 +49,12 @@ so you can try other commands against it; stop it with Ctrl+C.`,
 		Example: `  capsule-etl demo
   capsule-etl demo --out /tmp/capsule-demo --keep`,
 		Args: cobra.NoArgs,
-		RunE: func(c *cobra.Command, _ []string) error { return runDemo(c.Context(), opts, streams) },
+		RunE: func(c *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(c.Context(), opts)
+			}
+			return runDemo(c.Context(), opts, streams)
+		},
 	}
 	cmd.Flags().StringVar(&opts.Out, "out", defaultDemoDir, "folder for the samples, journals and exports")
 	cmd.Flags().BoolVar(&opts.Keep, "keep", false, "keep the sandbox running after the demo (until Ctrl+C)")
@@ -65,7 +71,7 @@ type demo struct {
 	srv     *sandbox.Running
 }
 
-func runDemo(ctx context.Context, opts *demoOptions, streams *IO) error {
+func runDemo(ctx context.Context, opts *demoOptions, streams *IOStreams) error {
 	start := time.Now()
 	dir := filepath.Clean(opts.Out)
 	if err := prepareDemoDir(dir); err != nil {
@@ -130,7 +136,7 @@ func runDemo(ctx context.Context, opts *demoOptions, streams *IO) error {
 func (d *demo) run(want int, show func(string) bool, args ...string) (string, error) {
 	fmt.Fprintf(d.out, "\n$ capsule-etl %s\n", strings.Join(quoteArgs(args), " "))
 	var out, errOut bytes.Buffer
-	code := Run(d.ctx, args, &IO{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
+	code := Run(d.ctx, args, &IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
 	text := out.String() + errOut.String()
 	for _, line := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
 		if line != "" && (show == nil || show(line)) {

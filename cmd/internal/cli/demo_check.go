@@ -2,14 +2,13 @@ package cli
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"math/big"
 	"path/filepath"
 	"strings"
 
+	"github.com/capsule-etl/capsule-etl/formats"
 	"github.com/capsule-etl/capsule-etl/formats/files"
 	"github.com/capsule-etl/capsule-etl/mappings"
 	"github.com/capsule-etl/capsule-etl/samples"
@@ -69,11 +68,7 @@ func readExport(path, sheet string) (*exported, error) {
 		x.path += " sheet " + sheet
 	}
 	names := r.Header().Names()
-	for {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			return x, nil
-		}
+	for rec, err := range formats.Records(r) {
 		if err != nil {
 			return nil, err
 		}
@@ -85,16 +80,12 @@ func readExport(path, sheet string) (*exported, error) {
 		}
 		x.rows = append(x.rows, row)
 	}
+	return x, nil
 }
 
 // unguard takes off the quote a CSV export puts before text a spreadsheet
 // would run as a formula ("'+442079460018"), as the importer does.
-func unguard(s string) string {
-	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(s[1])) {
-		return s[1:]
-	}
-	return s
-}
+func unguard(s string) string { return formats.Unguard(s) }
 
 // find returns the first row whose column col equals value, ignoring case.
 func (x *exported) find(col, value string) map[string]string {

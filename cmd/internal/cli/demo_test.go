@@ -48,7 +48,7 @@ func TestDemo(t *testing.T) {
 				c.setup(t, dir)
 			}
 			var out, errOut syncBuffer
-			code := Run(t.Context(), []string{"demo", "--out", dir}, &IO{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
+			code := Run(t.Context(), []string{"demo", "--out", dir}, &IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
 			all := out.String() + errOut.String()
 			if code != c.want {
 				t.Fatalf("exit %d, want %d\n%s", code, c.want, clip(all))

@@ -33,7 +33,7 @@ func TestWithEnv(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			var out, errOut bytes.Buffer
-			code := Run(withEnv(ctx, c.vars), []string{"api", "/users/current"}, &IO{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
+			code := Run(withEnv(ctx, c.vars), []string{"api", "/users/current"}, &IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
 			if code != c.want {
 				t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", code, c.want, out.String(), errOut.String())
 			}

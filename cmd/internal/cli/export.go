@@ -18,13 +18,17 @@ import (
 
 	"github.com/capsule-etl/capsule-etl/capsule"
 	"github.com/capsule-etl/capsule-etl/mappings"
-	"github.com/capsule-etl/capsule-etl/mappings/layout"
-	"github.com/capsule-etl/capsule-etl/pipeline"
+	"github.com/capsule-etl/capsule-etl/pipeline/export"
+	"github.com/capsule-etl/capsule-etl/pipeline/export/layout"
 )
 
-// exportOptions are the inputs of `capsule-etl export`.
+// exportOptions are the streams and flags of `capsule-etl export`.
 type exportOptions struct {
+	IO  *IOStreams
+	Log *slog.Logger // --log-format json: JSON records instead of text; nil for text
+
 	account        accountOptions
+	Reserve        float64
 	Mapping        string
 	Record         string
 	Entity         string
@@ -35,11 +39,14 @@ type exportOptions struct {
 	Overlap        time.Duration
 	IncludeDeleted bool
 	Overwrite      bool
+	NoFormulaGuard bool
 	now            func() time.Time
 }
 
-func newExportCmd(streams *IO) *cobra.Command {
-	opts := &exportOptions{}
+// newExportCmd builds `export`; runF, when set, runs instead of runExport
+// with the parsed options (tests).
+func newExportCmd(streams *IOStreams, runF func(context.Context, *exportOptions) error) *cobra.Command {
+	opts := &exportOptions{IO: streams}
 	cmd := &cobra.Command{
 		Use:   "export --entity ENTITY --output FILE [flags]",
 		Short: "Export Capsule records to CSV, XLSX, Parquet or JSON Lines",
@@ -66,6 +73,14 @@ otherwise. With --log-format json (or CAPSULE_ETL_LOG_FORMAT=json) progress and
 the summary are one JSON object per stderr line (time, level, msg, and counts
 such as records, records_per_s, entities, requests), for log collectors.
 
+Reads are paced to the account's request budget, leaving --reserve percent of
+it to other integrations of the same user.
+
+CSV cells a spreadsheet would run as a formula (text starting with = + - @, but
+not numbers or phone numbers such as +44 20 7946 0018) get a ' in front, which
+capsule-etl import takes off again; --no-formula-guard leaves them as they are for
+scripts and databases. XLSX, Parquet and JSON Lines are never guarded.
+
 The output is written under a temporary name and renamed when complete, so it
 never appears half-written (a kill -9 during the final write can leave a hidden
 .NAME.tmp-* file beside it, safe to delete). Exit status: 0 done, 1 failed, 2 invalid usage (or the
@@ -82,7 +97,14 @@ output exists: add --overwrite), 130 interrupted (nothing written, state unchang
 			if err != nil {
 				return err
 			}
-			return runExport(cmd.Context(), opts, streams, log)
+			opts.Log = log
+			if err := checkReserve(cmd, opts.Reserve); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runExport(cmd.Context(), opts)
 		},
 	}
 	f := cmd.Flags()
@@ -93,16 +115,19 @@ output exists: add --overwrite), 130 interrupted (nothing written, state unchang
 	f.StringVar(&opts.Since, "since", "", "only records changed after this time, less --overlap (RFC 3339 or YYYY-MM-DD)")
 	f.BoolVar(&opts.Incremental, "incremental", false, "export the changes since the previous run recorded in --state")
 	f.StringVar(&opts.State, "state", "", "with --incremental: the state file (JSON, created on the first run)")
-	f.DurationVar(&opts.Overlap, "overlap", pipeline.DefaultOverlap, "re-read window below the cursor for late or same-second changes (records are not repeated)")
+	f.DurationVar(&opts.Overlap, "overlap", export.DefaultOverlap, "re-read window below the cursor for late or same-second changes (records are not repeated)")
 	f.BoolVar(&opts.IncludeDeleted, "include-deleted", false, "report deleted parties, opportunities and kases in <output>.deleted.<ext> (always on with --incremental)")
 	f.BoolVar(&opts.Overwrite, "overwrite", false, "replace existing output files")
+	addReserveFlag(cmd, &opts.Reserve)
+	f.BoolVar(&opts.NoFormulaGuard, "no-formula-guard", false, "CSV: write text starting with = + - @ as is, without the ' that stops spreadsheets running it (for scripts and databases)")
 	addAccountFlags(cmd, &opts.account)
 	return cmd
 }
 
-// runExport runs an export; with log set (--log-format json) progress and
+// runExport runs an export; with o.Log set (--log-format json) progress and
 // the summary are JSON records on it instead of text.
-func runExport(ctx context.Context, o *exportOptions, streams *IO, log *slog.Logger) error {
+func runExport(ctx context.Context, o *exportOptions) error {
+	streams, log := o.IO, o.Log
 	if o.now == nil {
 		o.now = time.Now
 	}
@@ -110,22 +135,22 @@ func runExport(ctx context.Context, o *exportOptions, streams *IO, log *slog.Log
 	if err != nil {
 		return usageError(fmt.Errorf("%w\nRun 'capsule-etl export --help' for usage", err))
 	}
-	rc := &pipeline.RequestCounter{}
-	c, err := o.account.newClient(capsule.WithHTTPClient(&http.Client{Transport: rc}))
+	rc := &export.RequestCounter{}
+	c, err := o.account.newClient(capsule.WithHTTPClient(&http.Client{Transport: rc}), capsule.WithReserve(o.Reserve))
 	if err != nil {
 		return err
 	}
 	eo.Counter = rc
-	prog := newProgressLog(streams.ErrOut, o.now, log)
+	prog := newProgressLog(streams.ErrOut, streams.IsStderrTTY(), o.now, log)
 	eo.Progress = prog.update
-	sum, err := pipeline.Export(ctx, c, eo)
+	sum, err := export.Export(ctx, c, eo)
 	prog.finish()
-	var optErr *pipeline.OptionError
+	var optErr *export.OptionError
 	switch {
-	case errors.As(err, &optErr):
-		return usageError(fmt.Errorf("%w\nRun 'capsule-etl export --help' for usage", err))
-	case errors.Is(err, pipeline.ErrOutputExists):
-		return usageError(fmt.Errorf("%w: add --overwrite to replace it, or choose another --output", err))
+	case errors.As(err, &optErr): // ExitUsage (exitCodes)
+		return fmt.Errorf("%w\nRun 'capsule-etl export --help' for usage", err)
+	case errors.Is(err, export.ErrOutputExists): // ExitUsage (exitCodes)
+		return fmt.Errorf("%w: add --overwrite to replace it, or choose another --output", err)
 	case err != nil && ctx.Err() != nil:
 		return withCode(ExitInterrupted, fmt.Errorf("interrupted: no output written, state unchanged (%w)", err))
 	case err != nil:
@@ -139,9 +164,9 @@ func runExport(ctx context.Context, o *exportOptions, streams *IO, log *slog.Log
 	return nil
 }
 
-func (o *exportOptions) pipelineOptions(streams *IO) (pipeline.ExportOptions, error) {
-	eo := pipeline.ExportOptions{Output: o.Output, Overwrite: o.Overwrite, Stdout: streams.Out, Overlap: o.Overlap,
-		IncludeDeleted: o.IncludeDeleted, Record: o.Record, Now: o.now}
+func (o *exportOptions) pipelineOptions(streams *IOStreams) (export.Options, error) {
+	eo := export.Options{Output: o.Output, Overwrite: o.Overwrite, Stdout: streams.Out, Overlap: o.Overlap,
+		IncludeDeleted: o.IncludeDeleted, Record: o.Record, Now: o.now, NoFormulaGuard: o.NoFormulaGuard}
 	if o.Overlap == 0 {
 		eo.Overlap = -1 // an explicit 0 means no window
 	}
@@ -230,7 +255,7 @@ func parseSince(s string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("--since %q: write 2026-11-27T06:00:00Z or 2026-11-27", s)
 }
 
-func printExportSummary(w io.Writer, sum *pipeline.ExportSummary, output string) {
+func printExportSummary(w io.Writer, sum *export.Summary, output string) {
 	for _, warn := range sum.Warnings {
 		fmt.Fprintf(w, "export: %s\n", warn)
 	}
@@ -255,7 +280,7 @@ func printExportSummary(w io.Writer, sum *pipeline.ExportSummary, output string)
 
 // logExportSummary is printExportSummary as JSON records: a WARN per
 // warning, then one "export summary" record with the counts per entity.
-func logExportSummary(log *slog.Logger, sum *pipeline.ExportSummary, output string) {
+func logExportSummary(log *slog.Logger, sum *export.Summary, output string) {
 	for _, warn := range sum.Warnings {
 		log.Warn(warn)
 	}
@@ -296,14 +321,11 @@ type progressLog struct {
 
 const progressEvery = 5 * time.Second
 
-func newProgressLog(w io.Writer, now func() time.Time, log *slog.Logger) *progressLog {
-	p := &progressLog{w: w, now: now, last: now(), log: log}
+// newProgressLog reports on w; tty (w is a terminal) redraws one line,
+// unless log is set.
+func newProgressLog(w io.Writer, tty bool, now func() time.Time, log *slog.Logger) *progressLog {
+	p := &progressLog{w: w, now: now, last: now(), log: log, tty: tty && log == nil}
 	p.start = p.last
-	if f, ok := w.(*os.File); ok && log == nil {
-		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
-			p.tty = true
-		}
-	}
 	return p
 }
 
@@ -348,18 +370,17 @@ func (p *progressLog) finish() {
 func exportEntity(word string) (string, error) {
 	e := strings.ToLower(strings.TrimSpace(word))
 	switch e {
-	case "party", "parties":
-		return layout.Parties, nil
-	case "opportunity", "opportunities", "deal", "deals":
-		return layout.Opportunities, nil
-	case "kase", "kases", "project", "projects", "case", "cases":
-		return layout.Kases, nil
-	case "entry", "entries", "note", "notes", "history":
-		return layout.Entries, nil
-	case "task", "tasks":
-		return layout.Tasks, nil
+	case "deal", "deals":
+		return capsule.PathOpportunities, nil
+	case "case", "cases":
+		return capsule.PathKases, nil
+	case "history":
+		return capsule.PathEntries, nil
 	case "people", "person", "persons", "contacts", "contact", "organisations", "organisation", "organizations", "organization", "companies", "company":
 		return "", fmt.Errorf("people and organisations are both parties: use --entity parties (its Type column tells them apart)")
+	}
+	if k := capsule.KindOf(e); k != nil {
+		return k.Path, nil
 	}
 	return "", fmt.Errorf("unknown entity %q: choose from %s (or all, for .xlsx)", word, strings.Join(layout.All, ", "))
 }

@@ -133,7 +133,7 @@ func TestExportCommandInterrupted(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel() // as if SIGINT arrived before the first page
 	var stdout, stderr strings.Builder
-	code := Run(ctx, []string{"export", "--entity", "parties", "-o", out, "--base-url", url}, &IO{In: strings.NewReader(""), Out: &stdout, ErrOut: &stderr})
+	code := Run(ctx, []string{"export", "--entity", "parties", "-o", out, "--base-url", url}, &IOStreams{In: strings.NewReader(""), Out: &stdout, ErrOut: &stderr})
 	if code != ExitInterrupted {
 		t.Fatalf("code %d (%s), want %d", code, stderr.String(), ExitInterrupted)
 	}
@@ -145,7 +145,7 @@ func TestExportCommandInterrupted(t *testing.T) {
 func TestExportProgressLogLines(t *testing.T) {
 	now := time.Date(2026, 11, 27, 2, 15, 0, 0, time.UTC)
 	var buf strings.Builder
-	p := newProgressLog(&buf, func() time.Time { return now }, nil)
+	p := newProgressLog(&buf, false, func() time.Time { return now }, nil)
 	steps := []struct {
 		advance time.Duration
 		n       int

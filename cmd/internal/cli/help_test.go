@@ -14,7 +14,7 @@ func TestHelpHasExamples(t *testing.T) {
 		"runs", "runs list", "runs show", "runs rollback", "auth", "auth login", "auth status", "auth logout"} {
 		t.Run("help "+path, func(t *testing.T) {
 			var out bytes.Buffer
-			root := newRootCmd(&IO{In: strings.NewReader(""), Out: &out, ErrOut: &out})
+			root := newRootCmd(&IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &out})
 			root.SetArgs(append(strings.Fields(path), "--help"))
 			if err := root.Execute(); err != nil {
 				t.Fatal(err)

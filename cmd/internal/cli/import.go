@@ -14,30 +14,38 @@ import (
 	"github.com/capsule-etl/capsule-etl/formats"
 	"github.com/capsule-etl/capsule-etl/formats/files"
 	"github.com/capsule-etl/capsule-etl/mappings"
-	"github.com/capsule-etl/capsule-etl/mappings/layout"
-	"github.com/capsule-etl/capsule-etl/pipeline"
+	"github.com/capsule-etl/capsule-etl/pipeline/export/layout"
+	"github.com/capsule-etl/capsule-etl/pipeline/importer"
 	"github.com/capsule-etl/capsule-etl/pipeline/journal"
 )
 
-// importOptions are the flags of `capsule-etl import`.
+// importOptions are the streams, flags and arguments of `capsule-etl import`.
 type importOptions struct {
-	account      accountOptions
-	Mapping      string
-	DryRun       bool
-	Offline      bool
-	Plan         string
-	Errors       string
-	Journal      string
-	Reserve      float64
-	MaxErrors    int
-	Abandon      bool
-	CreateFields bool
-	Source       files.Options
-	Workers      int
+	IO          *IOStreams
+	CommandLine []string     // as given to Run, recorded with the run in the journal
+	Inputs      []string     // the INPUT arguments
+	Log         *slog.Logger // --log-format json: JSON records instead of text; nil for text
+
+	account        accountOptions
+	Mapping        string
+	DryRun         bool
+	Offline        bool
+	Plan           string
+	Errors         string
+	Journal        string
+	Reserve        float64
+	MaxErrors      int
+	NoFormulaGuard bool
+	Abandon        bool
+	CreateFields   bool
+	Source         files.Options
+	Workers        int
 }
 
-func newImportCmd(streams *IO) *cobra.Command {
-	o := &importOptions{}
+// newImportCmd builds `import`; commandLine is what the journal records.
+// runF, when set, runs instead of runImport with the parsed options (tests).
+func newImportCmd(streams *IOStreams, commandLine []string, runF func(context.Context, *importOptions) error) *cobra.Command {
+	o := &importOptions{IO: streams, CommandLine: commandLine}
 	cmd := &cobra.Command{
 		Use:   "import --mapping FILE [flags] INPUT...",
 		Short: "Import files into Capsule (dry run, matching, paced writes, resumable)",
@@ -78,7 +86,14 @@ Exit status: 0 every row accounted for, 1 fatal error or writes left to check
 			if err != nil {
 				return err
 			}
-			return runImport(cmd.Context(), o, args, os.Args[1:], streams, log)
+			o.Inputs, o.Log = args, log
+			if err := checkReserve(cmd, o.Reserve); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
+			return runImport(cmd.Context(), o)
 		},
 	}
 	f := cmd.Flags()
@@ -88,8 +103,9 @@ Exit status: 0 every row accounted for, 1 fatal error or writes left to check
 	f.StringVar(&o.Plan, "plan", "", "write the plan as JSON Lines to FILE ('-' for standard output)")
 	f.StringVar(&o.Errors, "errors", "", "write rejected rows to FILE (default <input>.errors.<ext>)")
 	f.StringVar(&o.Journal, "journal", "", "the journal file (default <input>.capsule-etl.db)")
-	f.Float64Var(&o.Reserve, "reserve", 10, "percent of the hourly request budget left for other integrations")
+	addReserveFlag(cmd, &o.Reserve)
 	f.IntVar(&o.MaxErrors, "max-errors", 0, "stop after this many rejected rows (0 = no limit)")
+	f.BoolVar(&o.NoFormulaGuard, "no-formula-guard", false, "a CSV errors file keeps text starting with = + - @ as is, without the ' that stops spreadsheets running it")
 	f.BoolVar(&o.CreateFields, "create-fields", false, "create custom fields the mapping uses that the account lacks (type from the first value)")
 	f.BoolVar(&o.Abandon, "abandon", false, "abandon an unfinished run of other files or mapping in the journal and start afresh")
 	f.IntVar(&o.Workers, "workers", 4, "concurrent writes (the pace stays within the budget)")
@@ -101,17 +117,15 @@ Exit status: 0 every row accounted for, 1 fatal error or writes left to check
 	return cmd
 }
 
-// runImport runs an import; with log set (--log-format json) progress,
+// runImport runs an import; with o.Log set (--log-format json) progress,
 // notices and summaries are JSON records on it instead of text.
-func runImport(ctx context.Context, o *importOptions, inputs, args []string, streams *IO, log *slog.Logger) error {
-	if o.Reserve < 0 || o.Reserve >= 100 {
-		return usageError(fmt.Errorf("--reserve %v: give a percentage from 0 to 99", o.Reserve))
-	}
-	cfg := pipeline.Config{
-		Inputs: inputs, Source: o.Source, DryRun: o.DryRun || o.Offline, Offline: o.Offline,
-		ErrorsPath: o.Errors, JournalPath: o.Journal, MaxErrors: o.MaxErrors, Abandon: o.Abandon,
-		Reserve: o.Reserve, Workers: o.Workers, Args: args, CreateFields: o.CreateFields,
-		Progress: streams.ErrOut, Terminal: isTerminal(streams.ErrOut), Log: log,
+func runImport(ctx context.Context, o *importOptions) error {
+	streams, log := o.IO, o.Log
+	cfg := importer.Config{
+		Inputs: o.Inputs, Source: o.Source, DryRun: o.DryRun || o.Offline, Offline: o.Offline,
+		ErrorsPath: o.Errors, JournalPath: o.Journal, MaxErrors: o.MaxErrors, Abandon: o.Abandon, NoFormulaGuard: o.NoFormulaGuard,
+		Reserve: o.Reserve, Workers: o.Workers, Args: o.CommandLine, CreateFields: o.CreateFields,
+		Progress: streams.ErrOut, Terminal: streams.IsStderrTTY(), Log: log,
 	}
 	if o.Mapping != "" {
 		src, err := os.ReadFile(o.Mapping)
@@ -147,22 +161,17 @@ func runImport(ctx context.Context, o *importOptions, inputs, args []string, str
 		}
 		cfg.Plan = w
 	}
-	res, err := pipeline.Import(ctx, cfg)
+	res, err := importer.Import(ctx, cfg)
 	switch {
 	case res != nil && log != nil:
-		pipeline.LogSummary(log, res)
+		importer.LogSummary(log, res)
 	case res != nil:
-		pipeline.WriteSummary(streams.ErrOut, res)
+		importer.WriteSummary(streams.ErrOut, res)
 	}
-	var ie *pipeline.InputError
-	var pe *pipeline.PreflightError
-	var ue *journal.UnfinishedRunError
 	switch {
 	case err == nil:
-	case errors.As(err, &ie), errors.As(err, &pe):
-		return usageError(err)
-	case errors.As(err, &ue):
-		return usageError(err)
+	case isA[*importer.InputError](err), isA[*importer.PreflightError](err), isA[*journal.UnfinishedRunError](err):
+		return err // ExitUsage (exitCodes)
 	case errors.Is(err, context.Canceled):
 		const msg = "interrupted; the journal is saved: run the same command again to resume"
 		if log != nil {
@@ -189,13 +198,4 @@ func layoutMapping(header *formats.Header) (*mappings.Mapping, error) {
 			"(write one with `capsule-etl init`)")
 	}
 	return layout.Mapping(entity, header)
-}
-
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

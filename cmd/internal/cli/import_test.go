@@ -103,7 +103,7 @@ func runImportCLI(t *testing.T, args ...string) (code int, stdout, stderr string
 	var out, errOut bytes.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	code = Run(ctx, args, &IO{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
+	code = Run(ctx, args, &IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
 	return code, out.String(), errOut.String()
 }
 
@@ -269,7 +269,7 @@ func TestImportCommandInterruptExits130(t *testing.T) {
 	rows := importRows(30)
 	_, mapping, input := importFixture(t, rows)
 	var out, errOut bytes.Buffer
-	code := Run(ctx, []string{"import", "--base-url", url, "--mapping", mapping, input}, &IO{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
+	code := Run(ctx, []string{"import", "--base-url", url, "--mapping", mapping, input}, &IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
 	if code != ExitInterrupted || !strings.Contains(errOut.String(), "run the same command again") {
 		t.Fatalf("exit %d\n%s", code, errOut.String())
 	}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -24,15 +25,21 @@ type initOptions struct {
 	Delimiter string
 }
 
-func newInitCmd(streams *IO) *cobra.Command {
+// runF, when set, runs instead of the command with the parsed options (tests).
+func newInitCmd(streams *IOStreams, runF func(context.Context, *initOptions) error) *cobra.Command {
 	opts := &initOptions{}
 	cmd := &cobra.Command{
 		Use:   "init INPUT [--entity person|organisation|opportunity|project|note|task] [--output FILE]",
 		Short: "Print a draft mapping for an input file",
 		Long: `Read an input file's header and first rows and print a draft mapping for it.
-Column names of common exports (HubSpot, Salesforce, Pipedrive, Google Contacts,
-Outlook) and of several languages are recognised; people are matched on email and
-organisations on name. Review the draft, then check it with validate.
+Column names of common exports (HubSpot, Salesforce, Pipedrive, Zoho, Google
+Contacts, Outlook) and of several languages are recognised: job titles, every email,
+phone and website, addresses on the person or the organisation they describe, tags,
+birthdays. A deals export (Pipedrive's "Deal - …" columns) drafts opportunities linked
+to their contact person and organisation, with a map: of the file's stages and the
+won/lost milestone from a status column. People are matched on email (or the source
+id), organisations on name. Review the draft, then check it with validate; the next
+steps printed on standard error say when import needs --create-fields.
 
 The phone region for numbers written without +code comes from a country column,
 else from the language of the column names (Vorname, Téléphone… give DE, FR…),
@@ -54,10 +61,13 @@ the same way.`,
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Input = args[0]
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
 			return runInit(opts, streams)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Entity, "entity", "person", "main record: person, organisation, opportunity, project, note or task")
+	cmd.Flags().StringVar(&opts.Entity, "entity", "", "main record: person, organisation, opportunity, project, note or task (default: opportunity for a deals export, else person)")
 	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "write the draft to FILE instead of standard output")
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "overwrite FILE if it exists")
 	cmd.Flags().StringVar(&opts.Sheet, "sheet", "", "XLSX sheet name or 1-based position (default the first)")
@@ -67,7 +77,7 @@ the same way.`,
 	return cmd
 }
 
-func runInit(opts *initOptions, streams *IO) error {
+func runInit(opts *initOptions, streams *IOStreams) error {
 	if opts.HeaderRow < 0 {
 		return usageError(fmt.Errorf("--header-row must be 1 or more (the spreadsheet row of the column names), got %d", opts.HeaderRow))
 	}
@@ -85,7 +95,8 @@ func runInit(opts *initOptions, streams *IO) error {
 	if err := checkSourceFlags(opts.Input, src); err != nil {
 		return usageError(err)
 	}
-	h, sample, info, err := readSampleInfo(opts.Input, src, 50)
+	// The first 1,000 rows: enough to list a stage column's values.
+	h, sample, info, err := readSampleInfo(opts.Input, src, 1000)
 	if err != nil {
 		return usageError(previewHint(fmt.Errorf("reading the input: %w", err)))
 	}
@@ -94,13 +105,16 @@ func runInit(opts *initOptions, streams *IO) error {
 	if in.Sheet == "" && len(info.Sheets) > 1 {
 		in.Sheet = info.Sheet // several sheets: say which one the draft is for
 	}
-	draft, err := mappings.Draft(h, sample, mappings.DraftOptions{Entity: opts.Entity, Source: filepath.Base(opts.Input), Input: in})
+	draft, dinfo, err := mappings.DraftWithInfo(h, sample, mappings.DraftOptions{Entity: opts.Entity, Source: filepath.Base(opts.Input), Input: in})
 	if err != nil {
 		return usageError(err)
 	}
 	if opts.Output == "" {
-		_, err = streams.Out.Write(draft)
-		return err
+		if _, err = streams.Out.Write(draft); err != nil {
+			return err
+		}
+		printNextSteps(streams, "DRAFT.yaml", opts.Input, dinfo)
+		return nil
 	}
 	flags := os.O_WRONLY | os.O_CREATE | os.O_EXCL
 	if opts.Force {
@@ -121,5 +135,37 @@ func runInit(opts *initOptions, streams *IO) error {
 		return err
 	}
 	fmt.Fprintf(streams.ErrOut, "wrote %s; check it with: capsule-etl validate --mapping %s %s\n", opts.Output, opts.Output, opts.Input)
+	printNextSteps(streams, opts.Output, opts.Input, dinfo)
 	return nil
+}
+
+// printNextSteps tells what to do with the draft, on standard error so that
+// the draft itself can be redirected to a file.
+func printNextSteps(streams *IOStreams, mapping, input string, info mappings.DraftInfo) {
+	mapping, input = shellWord(mapping), shellWord(input)
+	create := ""
+	w := streams.ErrOut
+	fmt.Fprintf(w, "next steps (the draft's main record: %s):\n", info.Entity)
+	if mapping == "DRAFT.yaml" {
+		fmt.Fprintf(w, "  0. save the draft: capsule-etl init %s -o DRAFT.yaml\n", input)
+	}
+	fmt.Fprintf(w, "  1. read the draft and settle every CHECK and CHANGE ME\n")
+	if len(info.CustomFields) > 0 {
+		create = " --create-fields"
+		fmt.Fprintf(w, "     it writes custom fields (%s): create them in Capsule (Settings > Custom Fields), or add --create-fields to import as below\n",
+			strings.Join(info.CustomFields, ", "))
+	}
+	fmt.Fprintf(w, "  2. capsule-etl validate --mapping %s %s\n", mapping, input)
+	fmt.Fprintf(w, "  3. capsule-etl import --dry-run%s --mapping %s %s\n", create, mapping, input)
+	fmt.Fprintf(w, "  4. capsule-etl import%s --mapping %s %s\n", create, mapping, input)
+}
+
+// shellWord quotes a path for a shell when it needs it.
+func shellWord(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r == '/' || r == '.' || r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -1,9 +1,7 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
-	"io"
 
 	"github.com/capsule-etl/capsule-etl/formats"
 	"github.com/capsule-etl/capsule-etl/formats/files"
@@ -27,15 +25,14 @@ func readSampleInfo(path string, src mappings.SourceOptions, limit int) (*format
 	}
 	defer r.Close()
 	var recs []*formats.Record
-	for limit <= 0 || len(recs) < limit {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
+	for rec, err := range formats.Records(r) {
 		if err != nil {
 			return nil, nil, files.Info{}, err
 		}
 		recs = append(recs, rec.Clone())
+		if limit > 0 && len(recs) == limit {
+			break
+		}
 	}
 	return r.Header(), recs, files.InfoOf(r), nil
 }

@@ -166,7 +166,7 @@ func TestExportProgressJSON(t *testing.T) {
 	now := time.Date(2026, 11, 27, 2, 15, 0, 0, time.UTC)
 	var buf strings.Builder
 	log := slog.New(slog.NewJSONHandler(&buf, nil))
-	p := newProgressLog(&buf, func() time.Time { return now }, log)
+	p := newProgressLog(&buf, false, func() time.Time { return now }, log)
 	steps := []struct {
 		advance time.Duration
 		n       int

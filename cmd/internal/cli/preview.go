@@ -14,9 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/capsule-etl/capsule-etl/formats"
-	"github.com/capsule-etl/capsule-etl/formats/csvfile"
 	"github.com/capsule-etl/capsule-etl/formats/files"
-	"github.com/capsule-etl/capsule-etl/formats/xlsxfile"
 	"github.com/capsule-etl/capsule-etl/mappings"
 	"github.com/spf13/cobra"
 )
@@ -38,7 +36,8 @@ type previewOptions struct {
 	Delimiter string
 }
 
-func newPreviewCmd(streams *IO) *cobra.Command {
+// runF, when set, runs instead of the command with the parsed options (tests).
+func newPreviewCmd(streams *IOStreams, runF func(context.Context, *previewOptions) error) *cobra.Command {
 	opts := previewOptions{Rows: defaultPreviewRows}
 	cmd := &cobra.Command{
 		Use:   "preview FILE",
@@ -57,6 +56,9 @@ inferred type, and the first rows. Use it before writing a mapping.`,
 		},
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.File = args[0]
+			if runF != nil {
+				return runF(c.Context(), &opts)
+			}
 			return runPreview(c.Context(), opts, streams)
 		},
 	}
@@ -90,7 +92,7 @@ type previewResult struct {
 	values    [][]formats.Value
 }
 
-func runPreview(ctx context.Context, opts previewOptions, streams *IO) error {
+func runPreview(ctx context.Context, opts previewOptions, streams *IOStreams) error {
 	if opts.Rows < 0 {
 		return usageError(errors.New("--rows must be 0 or more"))
 	}
@@ -98,8 +100,11 @@ func runPreview(ctx context.Context, opts previewOptions, streams *IO) error {
 		return usageError(err)
 	}
 	r, err := files.Open(opts.File, files.Options{Sheet: opts.Sheet, HeaderRow: opts.HeaderRow,
-		Encoding: opts.Encoding, Delimiter: opts.Delimiter, Stdin: streams.In})
+		Encoding: opts.Encoding, Delimiter: opts.Delimiter, Stdin: streams.In, Context: ctx})
 	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
 		return usageError(previewHint(err))
 	}
 	defer r.Close()
@@ -247,11 +252,11 @@ func previewHint(err error) error {
 		hint = "check the path"
 	case errors.Is(err, files.ErrUnknownFormat):
 		hint = "rename the file with its real extension"
-	case errors.Is(err, xlsxfile.ErrSheetMissing):
+	case errors.Is(err, files.ErrSheetMissing):
 		hint = "pass --sheet with one of those names, or its position (1 = the first)"
-	case errors.Is(err, xlsxfile.ErrOldXLS), errors.Is(err, xlsxfile.ErrEncrypted), errors.Is(err, csvfile.ErrSpreadsheet), errors.Is(err, csvfile.ErrNotText):
+	case errors.Is(err, files.ErrOldXLS), errors.Is(err, files.ErrEncrypted), errors.Is(err, files.ErrSpreadsheet), errors.Is(err, files.ErrNotText):
 		return err // the message says what to do
-	case errors.Is(err, xlsxfile.ErrNotXLSX):
+	case errors.Is(err, files.ErrNotXLSX):
 		hint = "the file is damaged or not a workbook: open it in Excel and save it as .xlsx again"
 	case errors.Is(err, formats.ErrRaggedRow):
 		hint = "fix the row in the file, or check the detected delimiter (--delimiter)"

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/capsule-etl/capsule-etl/formats"
-	"github.com/capsule-etl/capsule-etl/formats/xlsxfile"
+	"github.com/capsule-etl/capsule-etl/formats/files"
 )
 
 func writePreviewFixtures(t *testing.T) (csvPath, xlsxPath, raggedPath string) {
@@ -20,7 +20,7 @@ func writePreviewFixtures(t *testing.T) (csvPath, xlsxPath, raggedPath string) {
 	raggedPath = filepath.Join(dir, "ragged.csv")
 	os.WriteFile(raggedPath, []byte("a,b,c\n1,2,3\n4,5\n"), 0o644)
 	xlsxPath = filepath.Join(dir, "book.xlsx")
-	wb, err := xlsxfile.NewWorkbook(xlsxPath)
+	wb, err := files.CreateWorkbook(xlsxPath, files.WriteOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +138,7 @@ func TestPreviewJSON(t *testing.T) {
 // "1e5", an id) are shown as the strings they are; number cells as numbers.
 func TestPreviewJSONXLSXText(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "out.xlsx")
-	w, err := xlsxfile.Create(path, "", []string{"phone", "zip", "code", "n"}, nil)
+	w, err := files.Create(path, []string{"phone", "zip", "code", "n"}, files.WriteOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -193,7 +193,7 @@ func TestREADMECommands(t *testing.T) {
 			args[i] = strings.ReplaceAll(a, readmeSandboxURL, run.URL)
 		}
 		var out, errOut syncBuffer
-		streams := &IO{In: strings.NewReader(""), Out: &out, ErrOut: &errOut}
+		streams := &IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut}
 		var code int
 		if c.serves {
 			code = runServing(env, append(args, "--addr", "127.0.0.1:0"), streams, &out)
@@ -212,7 +212,7 @@ func TestREADMECommands(t *testing.T) {
 
 // runServing runs a command that serves until interrupted: it is cancelled
 // once its output says it is listening (or after a few seconds).
-func runServing(ctx context.Context, args []string, streams *IO, out *syncBuffer) int {
+func runServing(ctx context.Context, args []string, streams *IOStreams, out *syncBuffer) int {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	done := make(chan int, 1)

@@ -1,5 +1,10 @@
 // Package cli holds the capsule-etl commands: one file per command, each with
-// an options struct, a newXxxCmd constructor and a runXxx function.
+// an options struct holding its flags and arguments, a newXxxCmd constructor
+// taking the IOStreams and a runF seam (tests get the parsed options instead
+// of a run), and a runXxx function. IOStreams is the only place that tells
+// whether a stream is a terminal; exitCodes (exit.go) is the only table from
+// errors to exit codes; Run hands the command line it was given to the
+// commands that record it (import), never os.Args.
 package cli
 
 import (
@@ -17,24 +22,17 @@ import (
 // Version is set at build time with -ldflags "-X .../cli.Version=...".
 var Version = "dev"
 
-// IO bundles the streams a command writes to, so tests can capture them.
-type IO struct {
-	In     io.Reader
-	Out    io.Writer
-	ErrOut io.Writer
-}
-
 // Main runs the command line and returns the process exit code.
 func Main(args []string, in io.Reader, out, errOut io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return Run(ctx, args, &IO{In: in, Out: out, ErrOut: errOut})
+	return Run(ctx, args, &IOStreams{In: in, Out: out, ErrOut: errOut})
 }
 
 // Run is Main with an explicit context; tests call it directly.
-func Run(ctx context.Context, args []string, streams *IO) int {
+func Run(ctx context.Context, args []string, streams *IOStreams) int {
 	lf := &logFormat{}
-	root := newRootCmdLog(streams, lf)
+	root := newRootCmdLog(streams, lf, args)
 	argsAreUsage(root)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
@@ -56,10 +54,11 @@ func Run(ctx context.Context, args []string, streams *IO) int {
 	return code
 }
 
-func newRootCmd(streams *IO) *cobra.Command { return newRootCmdLog(streams, &logFormat{}) }
+func newRootCmd(streams *IOStreams) *cobra.Command { return newRootCmdLog(streams, &logFormat{}, nil) }
 
-// newRootCmdLog builds the command tree; lf receives --log-format.
-func newRootCmdLog(streams *IO, lf *logFormat) *cobra.Command {
+// newRootCmdLog builds the command tree; lf receives --log-format and
+// commandLine is the command line as given (recorded by import).
+func newRootCmdLog(streams *IOStreams, lf *logFormat, commandLine []string) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "capsule-etl",
 		Short: "Move data in bulk between files and Capsule CRM",
@@ -99,21 +98,23 @@ token (Capsule: My Preferences > API Authentication Tokens), or set CAPSULE_TOKE
 	})
 	root.AddCommand(
 		newVersionCmd(streams),
-		newValidateCmd(streams),
-		newInitCmd(streams),
-		newAPICmd(streams),
-		newSandboxCmd(streams),
-		newImportCmd(streams),
-		newPreviewCmd(streams),
+		newValidateCmd(streams, nil),
+		newInitCmd(streams, nil),
+		newAPICmd(streams, nil),
+		newSandboxCmd(streams, nil),
+		newImportCmd(streams, commandLine, nil),
+		newPreviewCmd(streams, nil),
 		newAuthCmd(streams),
 		newRunsCmd(streams),
-		newExportCmd(streams),
-		newDemoCmd(streams),
+		newExportCmd(streams, nil),
+		newDemoCmd(streams, nil),
+		newHooksCmd(streams),
+		newListenCmd(streams),
 	)
 	return root
 }
 
-func newVersionCmd(streams *IO) *cobra.Command {
+func newVersionCmd(streams *IOStreams) *cobra.Command {
 	return &cobra.Command{
 		Use:     "version",
 		Short:   "Print the version",

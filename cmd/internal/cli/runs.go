@@ -27,7 +27,7 @@ type runsOptions struct {
 	dir     string // where to look for a journal; "" = current directory
 }
 
-func newRunsCmd(streams *IO) *cobra.Command {
+func newRunsCmd(streams *IOStreams) *cobra.Command {
 	o := &runsOptions{}
 	cmd := &cobra.Command{
 		Use:   "runs",
@@ -44,7 +44,7 @@ Without --journal, the single *` + journalSuffix + ` file of the current directo
 		RunE: func(c *cobra.Command, _ []string) error { return c.Help() },
 	}
 	cmd.PersistentFlags().StringVar(&o.journal, "journal", "", "the journal file (default: the only *"+journalSuffix+" here)")
-	cmd.AddCommand(newRunsListCmd(o, streams), newRunsShowCmd(o, streams), newRunsRollbackCmd(o, streams))
+	cmd.AddCommand(newRunsListCmd(o, streams, nil), newRunsShowCmd(o, streams, nil), newRunsRollbackCmd(o, streams, nil))
 	return cmd
 }
 
@@ -124,7 +124,8 @@ type runsListOptions struct {
 	json bool
 }
 
-func newRunsListCmd(parent *runsOptions, streams *IO) *cobra.Command {
+// runF, when set, runs instead of the command with the parsed options (tests).
+func newRunsListCmd(parent *runsOptions, streams *IOStreams, runF func(context.Context, *runsListOptions) error) *cobra.Command {
 	o := &runsListOptions{runsOptions: parent}
 	cmd := &cobra.Command{
 		Use:   "list",
@@ -132,7 +133,12 @@ func newRunsListCmd(parent *runsOptions, streams *IO) *cobra.Command {
 		Example: `  capsule-etl runs list
   capsule-etl runs list --journal contacts.csv` + journalSuffix + ` --json`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runRunsList(cmd.Context(), o, streams) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
+			return runRunsList(cmd.Context(), o, streams)
+		},
 	}
 	cmd.Flags().BoolVar(&o.json, "json", false, "print JSON")
 	return cmd
@@ -161,7 +167,7 @@ func lineOf(ri journal.RunInfo, s journal.Summary) runLine {
 	return l
 }
 
-func runRunsList(ctx context.Context, o *runsListOptions, streams *IO) error {
+func runRunsList(ctx context.Context, o *runsListOptions, streams *IOStreams) error {
 	j, err := o.openJournal(ctx, true)
 	if err != nil {
 		return err
@@ -205,9 +211,11 @@ func writeJSONOut(w io.Writer, v any) error {
 type runsShowOptions struct {
 	*runsOptions
 	json bool
+	id   int64 // the run to show
 }
 
-func newRunsShowCmd(parent *runsOptions, streams *IO) *cobra.Command {
+// runF, when set, runs instead of the command with the parsed options (tests).
+func newRunsShowCmd(parent *runsOptions, streams *IOStreams, runF func(context.Context, *runsShowOptions) error) *cobra.Command {
 	o := &runsShowOptions{runsOptions: parent}
 	cmd := &cobra.Command{
 		Use:   "show ID",
@@ -224,6 +232,10 @@ func newRunsShowCmd(parent *runsOptions, streams *IO) *cobra.Command {
 			id, err := parseRunID(args[0])
 			if err != nil {
 				return err
+			}
+			o.id = id
+			if runF != nil {
+				return runF(cmd.Context(), o)
 			}
 			return runRunsShow(cmd.Context(), o, id, streams)
 		},
@@ -252,7 +264,7 @@ type runDetail struct {
 	Failed      []failedRow `json:"failed"`
 }
 
-func runRunsShow(ctx context.Context, o *runsShowOptions, id int64, streams *IO) error {
+func runRunsShow(ctx context.Context, o *runsShowOptions, id int64, streams *IOStreams) error {
 	j, err := o.openJournal(ctx, true)
 	if err != nil {
 		return err

@@ -20,10 +20,12 @@ type runsRollbackOptions struct {
 	account accountOptions
 	dryRun  bool
 	yes     bool
+	id      int64 // the run to roll back
 	args    []string
 }
 
-func newRunsRollbackCmd(parent *runsOptions, streams *IO) *cobra.Command {
+// runF, when set, runs instead of the command with the parsed options (tests).
+func newRunsRollbackCmd(parent *runsOptions, streams *IOStreams, runF func(context.Context, *runsRollbackOptions) error) *cobra.Command {
 	o := &runsRollbackOptions{runsOptions: parent}
 	cmd := &cobra.Command{
 		Use:   "rollback ID",
@@ -59,7 +61,10 @@ unfinished; 2 usage, unknown run, or a token of another account than the run's;
 			if err != nil {
 				return err
 			}
-			o.args = append([]string{"runs", "rollback"}, args...)
+			o.id, o.args = id, append([]string{"runs", "rollback"}, args...)
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
 			return runRunsRollback(cmd.Context(), o, id, streams)
 		},
 	}
@@ -70,7 +75,7 @@ unfinished; 2 usage, unknown run, or a token of another account than the run's;
 	return cmd
 }
 
-func runRunsRollback(ctx context.Context, o *runsRollbackOptions, id int64, streams *IO) error {
+func runRunsRollback(ctx context.Context, o *runsRollbackOptions, id int64, streams *IOStreams) error {
 	j, err := o.openJournal(ctx, o.dryRun)
 	if err != nil {
 		return err
@@ -118,14 +123,13 @@ func runRunsRollback(ctx context.Context, o *runsRollbackOptions, id int64, stre
 	if res != nil {
 		printResult(streams.Out, res)
 	}
-	var ae *rollback.AccountError
 	switch {
 	case err == nil:
 	case ctx.Err() != nil:
 		fmt.Fprintln(streams.ErrOut, "capsule-etl: interrupted; the progress is in the journal: run the same command again to resume")
 		return withCode(ExitInterrupted, nil)
-	case errors.As(err, &ae):
-		return usageError(err)
+	case isA[*rollback.AccountError](err):
+		return err // ExitUsage (exitCodes)
 	default:
 		return withCode(ExitFatal, err)
 	}
@@ -180,8 +184,8 @@ func printResult(w io.Writer, r *rollback.Result) {
 
 // confirm asks on a terminal; elsewhere it refuses without --yes, since a
 // rollback deletes records.
-func confirm(streams *IO, question string) error {
-	if _, ok := terminalFd(streams.In); !ok {
+func confirm(streams *IOStreams, question string) error {
+	if !streams.IsStdinTTY() {
 		return usageError(errors.New("standard input is not a terminal: pass --yes to confirm the rollback (or --dry-run to see it)"))
 	}
 	fmt.Fprintf(streams.ErrOut, "%s [y/N] ", question)

@@ -155,7 +155,7 @@ func TestRunsCommands(t *testing.T) {
 		t.Run(s.name, func(t *testing.T) {
 			before := e.sb.Stats().Requests
 			var o, er bytes.Buffer
-			code := Run(context.Background(), s.args, &IO{In: strings.NewReader(""), Out: &o, ErrOut: &er})
+			code := Run(context.Background(), s.args, &IOStreams{In: strings.NewReader(""), Out: &o, ErrOut: &er})
 			if code != s.wantCode {
 				t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, s.wantCode, o.String(), er.String())
 			}
@@ -203,7 +203,7 @@ func TestRunsJournalDiscovery(t *testing.T) {
 			os.WriteFile(filepath.Join(dir, "other.db"), []byte("x"), 0o600)
 			t.Chdir(dir)
 			var o, er bytes.Buffer
-			code := Run(context.Background(), []string{"runs", "list"}, &IO{In: strings.NewReader(""), Out: &o, ErrOut: &er})
+			code := Run(context.Background(), []string{"runs", "list"}, &IOStreams{In: strings.NewReader(""), Out: &o, ErrOut: &er})
 			if code != tc.wantCode || !strings.Contains(o.String()+er.String(), tc.want) {
 				t.Fatalf("exit %d (want %d), output lacks %q:\n%s%s", code, tc.wantCode, tc.want, o.String(), er.String())
 			}
@@ -219,7 +219,7 @@ func TestRunsRollbackInterruptedResumes(t *testing.T) {
 	e.mu.Unlock()
 	args := []string{"runs", "rollback", "1", "--yes", "--journal", e.journal}
 	var o, er bytes.Buffer
-	if code := Run(ctx, args, &IO{In: strings.NewReader(""), Out: &o, ErrOut: &er}); code != ExitInterrupted {
+	if code := Run(ctx, args, &IOStreams{In: strings.NewReader(""), Out: &o, ErrOut: &er}); code != ExitInterrupted {
 		t.Fatalf("interrupted rollback: exit %d, want %d\n%s%s", code, ExitInterrupted, o.String(), er.String())
 	}
 	if got := e.sb.Stats().Records["parties"]; got != 2 {
@@ -231,7 +231,7 @@ func TestRunsRollbackInterruptedResumes(t *testing.T) {
 	deletesBefore := e.sb.Stats().Requests["DELETE"]
 	o.Reset()
 	er.Reset()
-	if code := Run(context.Background(), args, &IO{In: strings.NewReader(""), Out: &o, ErrOut: &er}); code != ExitOK {
+	if code := Run(context.Background(), args, &IOStreams{In: strings.NewReader(""), Out: &o, ErrOut: &er}); code != ExitOK {
 		t.Fatalf("resumed rollback: exit %d\n%s%s", code, o.String(), er.String())
 	}
 	// The delete cut off by the interrupt is either recorded done or in

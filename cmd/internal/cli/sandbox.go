@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -21,9 +22,12 @@ type sandboxOptions struct {
 	latency       time.Duration
 	faultRate     float64
 	dropRate      float64
+	oauthToken    string
+	hookScale     float64
 }
 
-func newSandboxCmd(streams *IO) *cobra.Command {
+// runF, when set, runs instead of the command with the parsed options (tests).
+func newSandboxCmd(streams *IOStreams, runF func(context.Context, *sandboxOptions) error) *cobra.Command {
 	o := &sandboxOptions{}
 	cmd := &cobra.Command{
 		Use:   "sandbox",
@@ -38,7 +42,12 @@ empty it with POST /_sandbox/reset.`,
   capsule-etl sandbox --addr :0 --rate-limit 100/5s --fault-rate 0.05
   capsule-etl sandbox --data sandbox.json --seed seed.json`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runSandbox(cmd, streams, o) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
+			return runSandbox(cmd, streams, o)
+		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.addr, "addr", "127.0.0.1:8080", "listen address HOST:PORT (:0 picks a free port)")
@@ -50,6 +59,8 @@ empty it with POST /_sandbox/reset.`,
 	f.DurationVar(&o.latency, "latency", 0, "delay added to every API request, e.g. 50ms")
 	f.Float64Var(&o.faultRate, "fault-rate", 0, "fraction of writes failing with a 5xx (half after being applied)")
 	f.Float64Var(&o.dropRate, "drop-rate", 0, "fraction of writes applied and then answered by closing the connection")
+	f.StringVar(&o.oauthToken, "oauth-token", "", "extra token that counts as an OAuth login of the first user (REST hooks need one)")
+	f.Float64Var(&o.hookScale, "hook-retry-scale", 1, "multiply the waits between REST hook delivery attempts (5 attempts over ~21 min; 0.001 for tests)")
 	return cmd
 }
 
@@ -67,7 +78,7 @@ func parseRateLimit(s string) (int, time.Duration, error) {
 	return count, per, nil
 }
 
-func runSandbox(cmd *cobra.Command, streams *IO, o *sandboxOptions) error {
+func runSandbox(cmd *cobra.Command, streams *IOStreams, o *sandboxOptions) error {
 	n, per, err := parseRateLimit(o.rateLimit)
 	if err != nil {
 		return usageError(err)
@@ -96,6 +107,13 @@ func runSandbox(cmd *cobra.Command, streams *IO, o *sandboxOptions) error {
 	if o.readOnlyToken != "" {
 		opts = append(opts, sandbox.WithReadOnlyToken(o.readOnlyToken))
 	}
+	if o.hookScale < 0 {
+		return usageError(fmt.Errorf("--hook-retry-scale %v: want 0 or more", o.hookScale))
+	}
+	opts = append(opts, sandbox.WithHookRetryScale(o.hookScale))
+	if o.oauthToken != "" {
+		opts = append(opts, sandbox.WithOAuthToken(o.oauthToken, ""))
+	}
 	if o.seedFile != "" {
 		opts = append(opts, sandbox.WithSeedFile(o.seedFile))
 	}
@@ -116,7 +134,10 @@ func runSandbox(cmd *cobra.Command, streams *IO, o *sandboxOptions) error {
 	} else {
 		fmt.Fprintln(out, "  export CAPSULE_TOKEN=...   (use the token you passed with --token)")
 	}
-	fmt.Fprintf(out, "Stats: %s/_sandbox/stats   Stop: Ctrl+C\n", strings.TrimSuffix(run.URL, sandbox.APIPrefix))
+	if o.oauthToken != "" {
+		fmt.Fprintln(out, "  (for REST hooks: export CAPSULE_TOKEN=...   the token you passed with --oauth-token)")
+	}
+	fmt.Fprintf(out, "Stats: %s/_sandbox/stats   Hooks: %s/_sandbox/hooks   Stop: Ctrl+C\n", strings.TrimSuffix(run.URL, sandbox.APIPrefix), strings.TrimSuffix(run.URL, sandbox.APIPrefix))
 	<-ctx.Done()
 	if err := run.Server.Err(); err != nil {
 		return fmt.Errorf("sandbox: %w", err)

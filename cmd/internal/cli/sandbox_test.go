@@ -47,7 +47,7 @@ func TestSandboxCommandServesUntilCancelled(t *testing.T) {
 			var out, errOut syncBuffer
 			done := make(chan int, 1)
 			go func() {
-				done <- Run(ctx, append([]string{"sandbox", "--addr", "127.0.0.1:0", "--rate-limit", "100/5s"}, tc.args...), &IO{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
+				done <- Run(ctx, append([]string{"sandbox", "--addr", "127.0.0.1:0", "--rate-limit", "100/5s"}, tc.args...), &IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
 			}()
 			var base string
 			for i := 0; i < 500 && base == ""; i++ {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -21,7 +22,8 @@ type validateOptions struct {
 	Rows    int // rows of the input evaluated for a preview of row errors
 }
 
-func newValidateCmd(streams *IO) *cobra.Command {
+// runF, when set, runs instead of the command with the parsed options (tests).
+func newValidateCmd(streams *IOStreams, runF func(context.Context, *validateOptions) error) *cobra.Command {
 	opts := &validateOptions{}
 	cmd := &cobra.Command{
 		Use:   "validate --mapping FILE [INPUT]",
@@ -50,6 +52,9 @@ Exit status: 0 when the mapping is valid (warnings are printed but do not fail),
 					return usageError(fmt.Errorf("one INPUT file at most (got %q and %q); the mapping goes after --mapping", opts.Input, a))
 				}
 			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
 			return runValidate(opts, streams)
 		},
 	}
@@ -58,7 +63,7 @@ Exit status: 0 when the mapping is valid (warnings are printed but do not fail),
 	return cmd
 }
 
-func runValidate(opts *validateOptions, streams *IO) error {
+func runValidate(opts *validateOptions, streams *IOStreams) error {
 	if opts.Mapping == "" {
 		return usageError(errors.New("--mapping FILE is required: capsule-etl validate --mapping MAPPING.yaml [INPUT]\nRun 'capsule-etl validate --help' for usage"))
 	}
@@ -111,12 +116,27 @@ func runValidate(opts *validateOptions, streams *IO) error {
 
 // previewRows evaluates rows and prints the first row errors, so a user
 // sees data problems before an import run.
-func previewRows(streams *IO, prog *mappings.Program, recs []*formats.Record) {
+func previewRows(streams *IOStreams, prog *mappings.Program, recs []*formats.Record) {
 	const show = 10
-	rejected, shown := 0, 0
+	rejected, warned, shown := 0, 0, 0
 	for _, r := range recs {
-		_, errs := prog.Eval(r)
+		ops, errs := prog.Eval(r)
 		if len(errs) == 0 {
+			// Values kept as written (a phone that does not fit its
+			// region): the row is imported, with a warning.
+			n := 0
+			for _, op := range ops {
+				for _, w := range op.Warnings {
+					if shown < show {
+						fmt.Fprintf(streams.Out, "%s: warning: %s (the row is imported with this warning)\n", r.Pos, w.Error())
+						shown++
+					}
+					n++
+				}
+			}
+			if n > 0 {
+				warned++
+			}
 			continue
 		}
 		rejected++
@@ -127,7 +147,11 @@ func previewRows(streams *IO, prog *mappings.Program, recs []*formats.Record) {
 			}
 		}
 	}
-	fmt.Fprintf(streams.Out, "checked %s of the input: %s would be rejected\n", plural(len(recs), "row"), plural(rejected, "row"))
+	with := ""
+	if warned > 0 {
+		with = ", " + plural(warned, "row") + " imported with warnings"
+	}
+	fmt.Fprintf(streams.Out, "checked %s of the input: %s would be rejected%s\n", plural(len(recs), "row"), plural(rejected, "row"), with)
 }
 
 // isYAMLPath reports a file name that is a mapping by its extension.

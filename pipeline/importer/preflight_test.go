@@ -1,0 +1,128 @@
+package importer_test
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/capsule-etl/capsule-etl/pipeline/importer"
+)
+
+const fieldsMapping = `version: 1
+source: {key: ID}
+records:
+  company:
+    entity: organisation
+    match: [name]
+    fields:
+      name: Company
+      owner: Owner
+      fields:
+        Tier: Tier
+        Founded: Founded
+`
+
+func TestPreflightReportsEveryMissingFieldBeforeWriting(t *testing.T) {
+	e := newEnv(t) // no custom fields defined
+	dir := t.TempDir()
+	in := writeCSV(t, dir, "orgs.csv", []string{"ID", "Company", "Owner", "Tier", "Founded"},
+		[][]string{{"1", "Acme", "", "Gold", "2001-01-01"}})
+	_, err := importer.Import(ctxT(t), e.config(t, fieldsMapping, in))
+	var pe *importer.PreflightError
+	if !errors.As(err, &pe) || len(pe.Problems) != 2 || !strings.Contains(err.Error(), `"Tier"`) ||
+		!strings.Contains(err.Error(), `"Founded"`) || !strings.Contains(err.Error(), "orgs.csv row 2") {
+		t.Fatalf("want both missing fields with where they are used, got %v", err)
+	}
+	if st := e.srv.Stats(); st.Requests["POST"]+st.Requests["PUT"] != 0 {
+		t.Fatalf("wrote despite preflight errors: %v", st.Routes)
+	}
+}
+
+func TestCreateFieldsCreatesMissingDefinitions(t *testing.T) {
+	e := newEnv(t)
+	dir := t.TempDir()
+	in := writeCSV(t, dir, "orgs.csv", []string{"ID", "Company", "Owner", "Tier", "Founded"},
+		[][]string{{"1", "Acme", "", "Gold", "2001-01-01"}})
+	var log bytes.Buffer
+	cfg := e.config(t, fieldsMapping, in)
+	cfg.CreateFields, cfg.Progress = true, &log
+	if _, err := importer.Import(ctxT(t), cfg); err != nil {
+		t.Fatal(err)
+	}
+	if e.srv.Stats().Routes["POST /parties/fields/definitions"] != 2 || !strings.Contains(log.String(), `"Founded" (date)`) {
+		t.Fatalf("routes %v, log %s", e.srv.Stats().Routes, log.String())
+	}
+	orgs := e.list(t, "parties")
+	if len(orgs) != 1 || len(orgs[0]["fields"].([]any)) != 2 {
+		t.Fatalf("fields not written: %v", orgs)
+	}
+}
+
+func TestRowsWithUnknownValuesAreRejected(t *testing.T) {
+	e := newFieldsEnv(t)
+	dir := t.TempDir()
+	rows := [][]string{
+		{"1", "Acme", "", "Gold", "2001-01-01"},
+		{"2", "Globex", "", "Platinum", ""},                // not an option
+		{"3", "Initech", "nobody@nowhere.example", "", ""}, // no such user
+		{"4", "Umbrella", "Sandbox User", "silver", ""},    // the option as spelt in Capsule is sent
+		{"5", "Hooli", "", "", "2001-02-30"},               // no such day
+	}
+	in := writeCSV(t, dir, "orgs.csv", []string{"ID", "Company", "Owner", "Tier", "Founded"}, rows)
+	var plan bytes.Buffer
+	cfg := e.config(t, fieldsMapping, in)
+	cfg.Plan = &plan
+	res, err := importer.Import(ctxT(t), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.RejectedRows != 3 || e.srv.Stats().Records["parties"] != 2 {
+		t.Fatalf("rejected %d, records %v", res.RejectedRows, e.srv.Stats().Records)
+	}
+	reasons := map[int]string{}
+	for _, l := range planLines(t, plan.Bytes()) {
+		reasons[l.Source.Row] = l.Reason
+	}
+	if !strings.Contains(reasons[3], `"Platinum" is not an option`) || !strings.Contains(reasons[4], "no user") ||
+		!strings.Contains(reasons[6], "needs a date") {
+		t.Fatalf("reasons %v", reasons)
+	}
+}
+
+func TestMaxErrorsStopsBeforeWritingAndLetsTheFixedInputRun(t *testing.T) {
+	e := newFieldsEnv(t)
+	dir := t.TempDir()
+	var rows [][]string
+	for i := range 6 {
+		tier := "Gold"
+		if i%2 == 1 {
+			tier = "Bronze"
+		}
+		rows = append(rows, []string{itoa(i), "Org " + itoa(i), "", tier, ""})
+	}
+	header := []string{"ID", "Company", "Owner", "Tier", "Founded"}
+	in := writeCSV(t, dir, "orgs.csv", header, rows)
+	jpath := dir + "/j.db"
+	cfg := e.config(t, fieldsMapping, in)
+	cfg.MaxErrors, cfg.JournalPath = 2, jpath
+	res, err := importer.Import(ctxT(t), cfg)
+	if err == nil || !strings.Contains(err.Error(), "max-errors") || res.RejectedRows != 3 {
+		t.Fatalf("want a stop before writing, got %v (%+v)", err, res)
+	}
+	if e.srv.Stats().Requests["POST"] != 0 {
+		t.Fatal("wrote although the rows were over --max-errors")
+	}
+	for i := range rows {
+		rows[i][3] = "Silver"
+	}
+	fixed := writeCSV(t, dir, "orgs.csv", header, rows)
+	cfg = e.config(t, fieldsMapping, fixed)
+	cfg.MaxErrors, cfg.JournalPath = 2, jpath
+	if _, err := importer.Import(ctxT(t), cfg); err != nil {
+		t.Fatalf("the corrected input: %v", err)
+	}
+	if e.srv.Stats().Records["parties"] != 6 {
+		t.Fatalf("records %v", e.srv.Stats().Records)
+	}
+}
