@@ -139,6 +139,12 @@ func (rc *reconciler) find(ctx context.Context, run *journal.Run, op journal.Op)
 	if cands, err = rc.sameLinksSent(ctx, k, op, cands); err != nil {
 		return "", false, err
 	}
+	if cands, err = rc.sameValuesSent(ctx, k, op, cands); err != nil {
+		return "", false, err
+	}
+	if cands, err = notOwnedByOther(ctx, run, op, cands); err != nil {
+		return "", false, err
+	}
 	for _, nk := range op.NaturalKey[1:] {
 		if len(cands) <= 1 {
 			break
@@ -387,6 +393,91 @@ func (rc *reconciler) sameLinksSent(ctx context.Context, k *kind, op journal.Op,
 			}
 		}
 		if same {
+			out = append(out, id)
+		}
+	}
+	return out, nil
+}
+
+// sameValuesSent keeps the candidates that hold every value the lost create
+// sent, compared the way a rerun compares a row with its record (diff:
+// numbers by value, text trimmed, list items and custom fields as Capsule
+// normalises them). Two deals of one name and milestone with other amounts
+// or close dates are two rows' records: taking one for the other marks a row
+// done that was never written and makes the next run update it. A field the
+// indexed record does not carry cannot be compared and is passed over.
+func (rc *reconciler) sameValuesSent(ctx context.Context, k *kind, op journal.Op, cands []string) ([]string, error) {
+	if len(cands) == 0 {
+		return cands, nil
+	}
+	var body map[string]map[string]any
+	d := json.NewDecoder(bytes.NewReader(op.Body))
+	d.UseNumber()
+	if err := d.Decode(&body); err != nil || len(body[k.wrapper]) == 0 {
+		return cands, nil
+	}
+	sent := body[k.wrapper]
+	var out []string
+	for _, id := range cands {
+		e, ok, err := rc.ir.mem.IndexEntry(ctx, k.path, id)
+		if err != nil {
+			return nil, err
+		}
+		var rec map[string]any
+		d := json.NewDecoder(bytes.NewReader(e.Fields))
+		d.UseNumber()
+		if !ok || d.Decode(&rec) != nil {
+			out = append(out, id) // nothing to compare: it stays a candidate
+			continue
+		}
+		if holdsSent(sent, rec) {
+			out = append(out, id)
+		}
+	}
+	return out, nil
+}
+
+// holdsSent reports whether rec holds every value of sent that it carries.
+// Links by id are sameLinksSent's; a link by name is compared by name.
+func holdsSent(sent, rec map[string]any) bool {
+	vals := make(map[string]any, len(sent))
+	for f, v := range sent {
+		have, has := rec[f]
+		if !has {
+			continue
+		}
+		if m, isMap := v.(map[string]any); isMap && len(m) == 1 {
+			switch {
+			case m["id"] != nil:
+				continue
+			case m["name"] != nil:
+				if normText(str(m["name"])) != normText(str(asMap(have)["name"])) {
+					return false
+				}
+				continue
+			}
+		}
+		vals[f] = v
+	}
+	upd, _, _ := diff(vals, nil, rec, false)
+	return len(upd) == 0
+}
+
+// notOwnedByOther drops the candidates the journal remembers for another
+// source row (created or matched for it by this run or an earlier one): a
+// record already someone's is never what this row's lost create made.
+func notOwnedByOther(ctx context.Context, run *journal.Run, op journal.Op, cands []string) ([]string, error) {
+	if len(cands) == 0 {
+		return cands, nil
+	}
+	mem := run.Memory()
+	var out []string
+	for _, id := range cands {
+		other, err := mem.OwnedByOther(ctx, op.Entity, id, op.Key.SourceKey)
+		if err != nil {
+			return nil, err
+		}
+		if !other {
 			out = append(out, id)
 		}
 	}
