@@ -231,7 +231,7 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 			}
 			rp.reads += int(a.requests.Load()) - before
 		}
-		pl.remembered, memFailed = rememberer(ctx, mem)
+		pl.remembered, pl.owner, memFailed = rememberer(ctx, mem)
 	}
 	// 4. Plan, row by row in input order; the plan file is written while
 	// planning goes on (a planned line never changes afterwards).
@@ -351,7 +351,7 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 // rememberer returns the planner's source key lookup and a function that
 // reports the first journal error it met. The lookup answers "" after an
 // error, so the caller must check failed before acting on the plan.
-func rememberer(ctx context.Context, mem *journal.Memory) (lookup func(label, key string) string, failed func() error) {
+func rememberer(ctx context.Context, mem *journal.Memory) (lookup func(label, key string) string, owner func(label, id string) string, failed func() error) {
 	var first error
 	lookup = func(label, key string) string {
 		if first != nil {
@@ -367,7 +367,23 @@ func rememberer(ctx context.Context, mem *journal.Memory) (lookup func(label, ke
 		}
 		return id
 	}
-	return lookup, func() error { return first }
+	owners := map[string]map[string]string{} // label -> Capsule id -> source key, read once per label
+	owner = func(label, id string) string {
+		if first != nil {
+			return ""
+		}
+		m, ok := owners[label]
+		if !ok {
+			var err error
+			if m, err = mem.Owners(ctx, label); err != nil {
+				first = err
+				return ""
+			}
+			owners[label] = m
+		}
+		return m[id]
+	}
+	return lookup, owner, func() error { return first }
 }
 
 func beginRun(ctx context.Context, j *journal.Journal, cfg *Config, acct journal.Account) (*journal.Run, error) {

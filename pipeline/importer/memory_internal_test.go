@@ -40,7 +40,7 @@ func TestRememberedReportsJournalFailures(t *testing.T) {
 			if tc.closed {
 				j.Close()
 			}
-			lookup, failed := rememberer(ctx, mem)
+			lookup, _, failed := rememberer(ctx, mem)
 			if id := lookup("people", tc.key); id != tc.wantID {
 				t.Errorf("id %q, want %q", id, tc.wantID)
 			}

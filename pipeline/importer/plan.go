@@ -3,6 +3,7 @@ package importer
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/capsule-etl/capsule-etl/mappings"
@@ -18,9 +19,12 @@ type planner struct {
 	// remembered returns the Capsule id an earlier run wrote the source key
 	// of label to (journal memory); nil when there is no journal.
 	remembered func(label, srcKey string) string
-	ops        []*planOp
-	rowBuf     []*planOp
-	rows       int // rows planned so far
+	// owner returns the source key an earlier run wrote the Capsule id of
+	// label for ("" when none did, or there is no journal).
+	owner  func(label, id string) string
+	ops    []*planOp
+	rowBuf []*planOp
+	rows   int // rows planned so far
 	// claims are the records rows of this run resolved to (duplicates.go);
 	// rowParents the records other records of the current row link to.
 	claims     map[string]*claim
@@ -109,6 +113,7 @@ func (pl *planner) plan(p *planOp, op *mappings.Op, row []*planOp) {
 	if pl.rd != nil && !pl.checkFields(p, op) {
 		return
 	}
+	pl.derived(p, op)
 	target := pl.match(p, op)
 	if p.action == journal.Reject {
 		return
@@ -122,6 +127,39 @@ func (pl *planner) plan(p *planOp, op *mappings.Op, row []*planOp) {
 		pl.create(p, op)
 	}
 	pl.level(p)
+}
+
+// derived leaves out what Capsule derives and refuses to be sent: an
+// opportunity on a closing milestone (Won, Lost) takes that milestone's
+// probability, and a probability sent with it fails with 422 "probability
+// can be updated only for open opportunity". A probability equal to the
+// milestone's (an exported closed deal: 100 won, 0 lost) is left out, so
+// the deal imports as closed; another one is sent, and Capsule's refusal
+// tells the user (the value would not be kept).
+func (pl *planner) derived(p *planOp, op *mappings.Op) {
+	if pl.rd == nil || p.kind != kindOpp {
+		return
+	}
+	v, ok := op.Body["probability"]
+	if !ok {
+		return
+	}
+	for _, r := range p.refs {
+		if r.field != "milestone" || r.id == "" {
+			continue
+		}
+		if prob, closing := pl.rd.closing[r.id]; closing && sameNumber(scalar(v), prob) {
+			delete(op.Body, "probability")
+		}
+		return
+	}
+}
+
+// sameNumber compares two numbers written as text ("100", "100.0").
+func sameNumber(a, b string) bool {
+	x, errA := strconv.ParseFloat(strings.TrimSpace(a), 64)
+	y, errB := strconv.ParseFloat(strings.TrimSpace(b), 64)
+	return errA == nil && errB == nil && x == y
 }
 
 func (pl *planner) level(p *planOp) {
@@ -187,7 +225,7 @@ func (pl *planner) match(p *planOp, op *mappings.Op) *entry {
 			continue
 		}
 		mk := keyOf(k)
-		found := pl.ix.find(p.kind, mk)
+		found := pl.notOthers(p, op, pl.ix.find(p.kind, mk))
 		switch {
 		case len(found) == 1:
 			p.matchKey = mk.Kind + "=" + mk.Value
@@ -207,6 +245,41 @@ func (pl *planner) match(p *planOp, op *mappings.Op) *entry {
 		}
 	}
 	return nil
+}
+
+// notOthers drops from found, for an op that carries a source id (an id
+// match key with a value: the export layout's ID column), the records made
+// for another source row: created for it by an earlier run (the journal
+// remembers) or planned by this run for another row. A row that failed
+// before is thus never matched, by name or by an id this account gave to
+// another record, to what another row created; it is created itself.
+func (pl *planner) notOthers(p *planOp, op *mappings.Op, found []*entry) []*entry {
+	if len(found) == 0 || op.SourceKey == "" || !hasSourceID(op) {
+		return found
+	}
+	out := found[:0:0]
+	for _, e := range found {
+		owner := ""
+		if e.planned != nil {
+			owner = e.planned.srcKey
+		} else if pl.owner != nil {
+			owner = pl.owner(e.kind.label, e.id)
+		}
+		if owner != p.srcKey && isSourceIDKey(owner) && strings.HasPrefix(owner, p.record+"/") {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+func hasSourceID(op *mappings.Op) bool {
+	for _, k := range op.Match {
+		if k.Kind == mappings.MatchID && keyOf(k).Value != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // dependsOnCreate reports whether p hangs on a record this run creates: a

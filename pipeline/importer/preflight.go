@@ -19,6 +19,7 @@ type refData struct {
 	userID     string            // the token's user
 	users      map[string]string // lower name, username, email -> id
 	milestones map[string]string // lower pipeline + "\x00" + lower milestone -> id
+	closing    map[string]string // closing milestones (complete: Won, Lost): id -> their probability
 	pipelines  map[string]bool
 	teams      map[string]string
 	lostReason map[string]string
@@ -48,6 +49,8 @@ type named struct {
 	Email    string      `json:"email"`
 	Type     string      `json:"type"`
 	Options  []string    `json:"options"`
+	Complete bool        `json:"complete"`    // milestones: a closing one (Won, Lost)
+	Prob     json.Number `json:"probability"` // milestones
 }
 
 // preflight reads the reference data the mapping needs: users, pipelines
@@ -59,7 +62,7 @@ type named struct {
 // run only lists them in created. Creating is safe to repeat: the next
 // run finds the definition by name before writing anything.
 func preflight(ctx context.Context, a *api, need *needs, createFields, dry bool) (rd *refData, created []string, err error) {
-	rd = &refData{users: map[string]string{}, milestones: map[string]string{}, pipelines: map[string]bool{},
+	rd = &refData{users: map[string]string{}, milestones: map[string]string{}, closing: map[string]string{}, pipelines: map[string]bool{},
 		teams: map[string]string{}, lostReason: map[string]string{}, categories: map[string]string{},
 		fields: map[string]map[string]*fieldDef{}}
 	var cur struct {
@@ -99,6 +102,9 @@ func preflight(ctx context.Context, a *api, need *needs, createFields, dry bool)
 			rd.pipelines[normText(p.Name)] = true
 			if err := list("pipelines/"+p.ID.String()+"/milestones", "milestones", func(n named) {
 				rd.milestones[normText(p.Name)+"\x00"+normText(n.Name)] = n.ID.String()
+				if n.Complete {
+					rd.closing[n.ID.String()] = n.Prob.String()
+				}
 			}); err != nil {
 				return nil, nil, err
 			}

@@ -136,6 +136,15 @@ func (rc *reconciler) find(ctx context.Context, run *journal.Run, op journal.Op)
 	if err != nil {
 		return "", false, err
 	}
+	if cands, err = rc.sameLinksSent(ctx, k, op, cands); err != nil {
+		return "", false, err
+	}
+	if cands, err = rc.sameValuesSent(ctx, k, op, cands); err != nil {
+		return "", false, err
+	}
+	if cands, err = notOwnedByOther(ctx, run, op, cands); err != nil {
+		return "", false, err
+	}
 	for _, nk := range op.NaturalKey[1:] {
 		if len(cands) <= 1 {
 			break
@@ -298,7 +307,7 @@ func (rc *reconciler) findChild(ctx context.Context, run *journal.Run, k *kind, 
 		if str(b["entryAt"]) != "" {
 			got += strings.TrimSuffix(str(m["entryAt"]), "Z")
 		}
-		if got != want {
+		if got != want || !sameLinks(b, m) {
 			return nil
 		}
 		// A note made before the write (allowing for clock skew), or by
@@ -325,4 +334,152 @@ func (rc *reconciler) findChild(ctx context.Context, run *journal.Run, k *kind, 
 		return hits[0], true, nil
 	}
 	return "", true, nil
+}
+
+// sameLinks reports whether a listed note or task m has the links and due
+// date the lost write b sent: two tasks "Follow up with Thomas Walker" for
+// two people of that name are two records, not candidates for one write.
+func sameLinks(b, m map[string]any) bool {
+	for _, link := range []string{"party", "opportunity", "kase"} {
+		if id := refID(b[link]); id != "" && refID(m[link]) != id {
+			return false
+		}
+	}
+	if d := str(b["dueOn"]); d != "" && str(m["dueOn"]) != d {
+		return false
+	}
+	return true
+}
+
+// sameLinksSent keeps the candidates that hold every link the lost create
+// sent ({"id": n}: milestone, party, owner, organisation, ...). Capsule
+// stores links as sent, so a record linked elsewhere is not what the write
+// made: two deals of one name on other milestones are two rows' records,
+// and taking one for the other marks a row done that was never written.
+func (rc *reconciler) sameLinksSent(ctx context.Context, k *kind, op journal.Op, cands []string) ([]string, error) {
+	var body map[string]map[string]any
+	d := json.NewDecoder(bytes.NewReader(op.Body))
+	d.UseNumber()
+	if err := d.Decode(&body); err != nil || len(body[k.wrapper]) == 0 || len(cands) == 0 {
+		return cands, nil
+	}
+	links := map[string]string{}
+	for f, v := range body[k.wrapper] {
+		if m, isMap := v.(map[string]any); isMap && len(m) == 1 && m["id"] != nil {
+			links[f] = scalar(m["id"])
+		}
+	}
+	if len(links) == 0 {
+		return cands, nil
+	}
+	var out []string
+	for _, id := range cands {
+		e, ok, err := rc.ir.mem.IndexEntry(ctx, k.path, id)
+		if err != nil {
+			return nil, err
+		}
+		var rec map[string]any
+		d := json.NewDecoder(bytes.NewReader(e.Fields))
+		d.UseNumber()
+		if !ok || d.Decode(&rec) != nil {
+			out = append(out, id) // nothing to compare: it stays a candidate
+			continue
+		}
+		same := true
+		for f, want := range links {
+			if v, has := rec[f]; has && refID(v) != want {
+				same = false
+				break
+			}
+		}
+		if same {
+			out = append(out, id)
+		}
+	}
+	return out, nil
+}
+
+// sameValuesSent keeps the candidates that hold every value the lost create
+// sent, compared the way a rerun compares a row with its record (diff:
+// numbers by value, text trimmed, list items and custom fields as Capsule
+// normalises them). Two deals of one name and milestone with other amounts
+// or close dates are two rows' records: taking one for the other marks a row
+// done that was never written and makes the next run update it. A field the
+// indexed record does not carry cannot be compared and is passed over.
+func (rc *reconciler) sameValuesSent(ctx context.Context, k *kind, op journal.Op, cands []string) ([]string, error) {
+	if len(cands) == 0 {
+		return cands, nil
+	}
+	var body map[string]map[string]any
+	d := json.NewDecoder(bytes.NewReader(op.Body))
+	d.UseNumber()
+	if err := d.Decode(&body); err != nil || len(body[k.wrapper]) == 0 {
+		return cands, nil
+	}
+	sent := body[k.wrapper]
+	var out []string
+	for _, id := range cands {
+		e, ok, err := rc.ir.mem.IndexEntry(ctx, k.path, id)
+		if err != nil {
+			return nil, err
+		}
+		var rec map[string]any
+		d := json.NewDecoder(bytes.NewReader(e.Fields))
+		d.UseNumber()
+		if !ok || d.Decode(&rec) != nil {
+			out = append(out, id) // nothing to compare: it stays a candidate
+			continue
+		}
+		if holdsSent(sent, rec) {
+			out = append(out, id)
+		}
+	}
+	return out, nil
+}
+
+// holdsSent reports whether rec holds every value of sent that it carries.
+// Links by id are sameLinksSent's; a link by name is compared by name.
+func holdsSent(sent, rec map[string]any) bool {
+	vals := make(map[string]any, len(sent))
+	for f, v := range sent {
+		have, has := rec[f]
+		if !has {
+			continue
+		}
+		if m, isMap := v.(map[string]any); isMap && len(m) == 1 {
+			switch {
+			case m["id"] != nil:
+				continue
+			case m["name"] != nil:
+				if normText(str(m["name"])) != normText(str(asMap(have)["name"])) {
+					return false
+				}
+				continue
+			}
+		}
+		vals[f] = v
+	}
+	upd, _, _ := diff(vals, nil, rec, false)
+	return len(upd) == 0
+}
+
+// notOwnedByOther drops the candidates the journal remembers for another
+// source row (created or matched for it by this run or an earlier one): a
+// record already someone's is never what this row's lost create made.
+func notOwnedByOther(ctx context.Context, run *journal.Run, op journal.Op, cands []string) ([]string, error) {
+	if len(cands) == 0 {
+		return cands, nil
+	}
+	mem := run.Memory()
+	var out []string
+	for _, id := range cands {
+		other, err := mem.OwnedByOther(ctx, op.Entity, id, op.Key.SourceKey)
+		if err != nil {
+			return nil, err
+		}
+		if !other {
+			out = append(out, id)
+		}
+	}
+	return out, nil
 }

@@ -183,3 +183,71 @@ func TestReconcileFindsAnAppliedUpdate(t *testing.T) {
 		})
 	}
 }
+
+// A lost create of a deal the account has several of by that name (an
+// export of a pipeline with "Renewal" for many customers) takes only a
+// record holding every value sent and that no other row owns; two such
+// records are left for the user rather than guessed between.
+func TestReconcileTakesOnlyARecordHoldingWhatWasSent(t *testing.T) {
+	ctx := context.Background()
+	j, err := journal.Open(ctx, filepath.Join(t.TempDir(), "j.db"), journal.WithUnsafeNoSync())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	acct := journal.Account{BaseURL: "http://x", UserID: "1"}
+	mem, err := j.Memory(ctx, acct)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := j.BeginRun(ctx, journal.RunSpec{InputHash: "i", MappingHash: "m", Account: acct})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UTC()
+	deal := func(id, amount, closeOn string) journal.Entry {
+		return journal.Entry{ID: id, UpdatedAt: now,
+			Keys: []journal.MatchKey{{Kind: "opportunities:name", Value: "renewal 2027"}},
+			Fields: []byte(`{"id":` + id + `,"name":"Renewal 2027","createdAt":"` + now.Format(time.RFC3339) +
+				`","value":{"amount":` + amount + `,"currency":"GBP"},"expectedCloseOn":"` + closeOn +
+				`","milestone":{"id":7,"name":"Proposal"},"party":{"id":90,"name":"Hooli"}}`)}
+	}
+	if err := mem.UpsertIndex(ctx, "opportunities",
+		deal("31", "3000", "2027-03-31"),    // another customer's amount
+		deal("32", "5000.00", "2027-03-31"), // what was sent, but another exported id's record
+		deal("33", "5000.0", "2027-03-31"),  // what was sent (amount as Capsule returns it)
+	); err != nil {
+		t.Fatal(err)
+	}
+	if err := mem.Remember(ctx, "opportunities", "opportunity/ID=1402", "32"); err != nil {
+		t.Fatal(err)
+	}
+	rc := &reconciler{ir: &indexer{mem: mem}}
+	body := func(amount, closeOn string) []byte {
+		return []byte(`{"opportunity":{"milestone":{"id":7},"party":{"id":90},"name":" Renewal 2027",` +
+			`"value":{"amount":` + amount + `,"currency":"GBP"},"expectedCloseOn":"` + closeOn + `"}}`)
+	}
+	op := func(src string, b []byte) journal.Op {
+		return journal.Op{Entity: "opportunities", Action: journal.Create, Key: journal.Key{SourceKey: src},
+			NaturalKey: []journal.MatchKey{{Kind: "name", Value: "renewal 2027"}}, Body: b, Updated: now}
+	}
+	tests := []struct {
+		name    string
+		op      journal.Op
+		wantID  string
+		wantHit bool
+	}{
+		{"the one holding every value, not owned by another row", op("opportunity/ID=1401", body("5000", "2027-03-31")), "33", true},
+		{"two records hold what was sent (one its own): left in doubt", op("opportunity/ID=1402", body("5000", "2027-03-31")), "", true},
+		{"no record holds the close date sent: not stored", op("opportunity/ID=1403", body("5000", "2027-06-30")), "", false},
+		{"the only one with that amount", op("opportunity/ID=1404", body("3000", "2027-03-31")), "31", true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			id, hit, err := rc.find(ctx, run, tc.op)
+			if err != nil || id != tc.wantID || hit != tc.wantHit {
+				t.Fatalf("find = %q, %v, %v; want %q, %v", id, hit, err, tc.wantID, tc.wantHit)
+			}
+		})
+	}
+}

@@ -101,13 +101,27 @@ func (rd *refData) lookup(ref mappings.Ref) (id, problem string) {
 // name decides. When the name finds nothing, the id's record was renamed
 // since the export and is still the one meant.
 func (pl *planner) linkTargets(ref mappings.Ref) []*entry {
+	if ref.ID != "" && pl.remembered != nil {
+		// The journal's map from source ids to the records created for
+		// them (an export of another account, imported by an earlier run
+		// or file) is the answer when it has one: neither the name, which
+		// may repeat in this account, nor the id, which this account may
+		// give to another record.
+		for _, k := range refKinds(ref.Kind) {
+			if id := pl.remembered(k.label, sourceIDKey(k, ref.ID)); id != "" {
+				if e := pl.ix.get(k, id); e != nil {
+					return []*entry{e}
+				}
+			}
+		}
+	}
 	var byID, byName []*entry
 	for _, k := range refKinds(ref.Kind) {
 		if ref.ID != "" {
-			byID = append(byID, pl.ix.find(k, journal.MatchKey{Kind: "id", Value: ref.ID})...)
+			byID = append(byID, pl.othersLeftOut(k, ref.ID, pl.ix.find(k, journal.MatchKey{Kind: "id", Value: ref.ID}))...)
 		}
 		if ref.Name != "" {
-			byName = append(byName, pl.ix.find(k, journal.MatchKey{Kind: "name", Value: normText(ref.Name)})...)
+			byName = append(byName, pl.othersLeftOut(k, ref.ID, pl.ix.find(k, journal.MatchKey{Kind: "name", Value: normText(ref.Name)}))...)
 		}
 	}
 	switch {
@@ -117,6 +131,58 @@ func (pl *planner) linkTargets(ref mappings.Ref) []*entry {
 		return byName
 	}
 	return byID
+}
+
+// layoutRecords are the record names of the export layout's mapping
+// (mappings/layout) by kind: its rows are keyed by their exported ID, so the
+// journal remembers "<record>/<ID>" for each record it created.
+var layoutRecords = map[*kind]string{kindOrg: "organisation", kindPers: "person", kindOpp: "opportunity",
+	kindKase: "project", kindEntry: "note", kindTask: "task"}
+
+// sourceIDKey is the journal's source key of the record created from the
+// exported row with id srcID.
+func sourceIDKey(k *kind, srcID string) string { return layoutRecords[k] + "/" + srcID }
+
+// isSourceIDKey tells a journal source key made from an exported Capsule
+// id ("person/338") from one made from a file's row ("person/a.csv#2").
+func isSourceIDKey(key string) bool {
+	i := strings.LastIndexByte(key, '/')
+	if i < 0 || i == len(key)-1 {
+		return false
+	}
+	for _, c := range key[i+1:] {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// othersLeftOut drops from found, for a link to the exported record srcID,
+// the records made for another exported record: by an earlier run (the
+// journal remembers it) or planned by this one. Such a record is another
+// row's, whatever its id or name says: two accounts number records alike,
+// and names repeat.
+func (pl *planner) othersLeftOut(k *kind, srcID string, found []*entry) []*entry {
+	if srcID == "" || len(found) == 0 {
+		return found
+	}
+	want := sourceIDKey(k, srcID)
+	prefix := layoutRecords[k] + "/"
+	out := found[:0:0]
+	for _, e := range found {
+		owner := ""
+		if e.planned != nil {
+			owner = e.planned.srcKey
+		} else if pl.owner != nil {
+			owner = pl.owner(e.kind.label, e.id)
+		}
+		if strings.HasPrefix(owner, prefix) && isSourceIDKey(owner) && owner != want {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
 }
 
 // addRef links p to the op t (of this row or an earlier one).

@@ -69,3 +69,41 @@ func (m *Memory) Forget(ctx context.Context, entity, sourceKey string) error {
 		return err
 	})
 }
+
+// OwnedByOther reports whether the Capsule id of entity was written or
+// matched for a source key other than sourceKey: that record is another
+// row's, so a lost create of sourceKey can never have made it.
+func (m *Memory) OwnedByOther(ctx context.Context, entity, capsuleID, sourceKey string) (bool, error) {
+	var n int
+	err := m.j.queryRow(ctx, `SELECT count(*) FROM ids
+		WHERE account_id = ? AND entity = ? AND capsule_id = ? AND source_key != ?`,
+		m.accountID, entity, capsuleID, sourceKey).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("looking up who owns %s %s: %w", entity, capsuleID, err)
+	}
+	return n > 0, nil
+}
+
+// Owners returns, for entity, which source key each remembered Capsule id
+// was written for (Capsule id → source key): a record an earlier run made
+// for one source row is that row's, and is never matched to another.
+func (m *Memory) Owners(ctx context.Context, entity string) (map[string]string, error) {
+	rows, err := m.j.query(ctx, `SELECT capsule_id, source_key FROM ids
+		WHERE account_id = ? AND entity = ?`, m.accountID, entity)
+	if err != nil {
+		return nil, fmt.Errorf("listing remembered %s: %w", entity, err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var id, key string
+		if err := rows.Scan(&id, &key); err != nil {
+			return nil, fmt.Errorf("listing remembered %s: %w", entity, err)
+		}
+		out[id] = key
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("listing remembered %s: %w", entity, err)
+	}
+	return out, nil
+}

@@ -37,7 +37,8 @@ func newDemoCmd(streams *IOStreams, runF func(context.Context, *demoOptions) err
 		Long: `Run the main job end to end without an account: start a Capsule sandbox inside
 this process, preview and validate the sample files, dry-run and import them,
 re-run an import to show that nothing is written twice, export everything back
-to CSV, XLSX and Parquet, and check that the export holds what was imported.
+to CSV, XLSX and Parquet, check that the export holds what was imported, and
+move the account into a second sandbox (another account) from the CSV exports.
 
 Everything is written to one folder (default ./` + defaultDemoDir + `): the samples and
 their mappings, the import journals, plans and errors file, and the exports. A
@@ -108,6 +109,7 @@ func runDemo(ctx context.Context, opts *demoOptions, streams *IOStreams) error {
 		{"Export everything back to CSV, XLSX and Parquet", d.export},
 		{"Check the round trip", d.check},
 		{"Import the export again: it is already there", d.reimport},
+		{"Move the account into a second sandbox", d.move},
 	}
 	for i, s := range steps {
 		fmt.Fprintf(d.out, "\n== %d. %s\n", i+1, s.title)

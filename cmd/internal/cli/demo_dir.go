@@ -13,7 +13,7 @@ import (
 const demoMarker = ".capsule-etl-demo"
 
 // demoOwned are the entries the demo writes in its folder.
-var demoOwned = []string{"samples", "plans", "export"}
+var demoOwned = []string{"samples", "plans", "export", "move"}
 
 // prepareDemoDir makes dir ready for a run: it is created when missing,
 // used when empty, and cleared of the demo's previous output when it has

@@ -18,13 +18,14 @@ func TestDemo(t *testing.T) {
 		files  func(dir string) []string
 	}{
 		{
-			name:   "fresh folder: the whole job",
-			want:   ExitOK,
-			output: []string{"Demo finished", "The second run sent no writes", "read back the same from all three formats"},
+			name: "fresh folder: the whole job",
+			want: ExitOK,
+			output: []string{"Demo finished", "The second run sent no writes", "read back the same from all three formats",
+				"The second sandbox holds every record of the first, and the same import run again wrote nothing"},
 			files: func(dir string) []string {
 				fs := []string{filepath.Join("export", demoWorkbook)}
 				for _, e := range demoEntities {
-					fs = append(fs, filepath.Join("export", e+".csv"), filepath.Join("export", e+".parquet"))
+					fs = append(fs, filepath.Join("export", e+".csv"), filepath.Join("export", e+".parquet"), filepath.Join("move", e+".csv"))
 				}
 				for _, s := range samples.All() {
 					fs = append(fs, filepath.Join("plans", s.Name+".plan.jsonl"), filepath.Join("samples", s.Input))

@@ -55,6 +55,13 @@ func MappingYAML(entity string, header *formats.Header, opts ...Option) ([]byte,
 	g := &gen{h: header, cfg: cfg}
 	g.line(0, "version: 1")
 	g.line(0, "# Import mapping of the capsule-etl default export layout (%s).", entity)
+	if g.has("ID") {
+		// Rows are known by their exported id across runs and files: the
+		// journal maps each source id to the record created for it, so
+		// reruns and links from other files find that record, not one
+		// with the same name or number in this account.
+		g.line(0, "source: {key: ID}")
+	}
 	g.line(0, "records:")
 	switch entity {
 	case Parties:
