@@ -175,7 +175,7 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 		// into memory, or a search per key when that costs less.
 		lk := lookups{}
 		if cfg.MatchBy != MatchByIndex {
-			remember, failed := rememberer(ctx, mem)
+			remember, _, failed := rememberer(ctx, mem)
 			for i := range rows {
 				for _, r := range rows[i] {
 					for k := range r.ops {
