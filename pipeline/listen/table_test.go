@@ -227,3 +227,20 @@ func TestCSVAndParquetGetTheSameChangesAcrossARestart(t *testing.T) {
 		t.Fatalf("parquet parties parts %v: want several (roll every 25)", parts)
 	}
 }
+
+// Stats.Lag is the time from a change's updatedAt to its receipt: with a
+// receiver clock an hour ahead, about an hour.
+func TestLagFromUpdatedAtToReceipt(t *testing.T) {
+	e := newEnv(t)
+	cfg := hookConfig(e, "lag.csv")
+	cfg.Now = func() time.Time { return time.Now().Add(time.Hour) }
+	l := e.start(cfg)
+	m := e.raw("POST", "parties?embed="+listen.Embed, map[string]any{"party": map[string]any{"type": "organisation", "name": "Lag Test Ltd"}})
+	rec := decode(t, m["party"])
+	w := want{entity: "parties", id: int64(rec["id"].(float64)), kind: "updated", at: rec["updatedAt"].(string), record: rec}
+	waitTable(t, out(e, "lag.csv"), []want{w}, 20*time.Second)
+	st := l.stop(t)
+	if st.Lag < 59*time.Minute || st.Lag > 61*time.Minute {
+		t.Fatalf("lag %v, want about 1h", st.Lag)
+	}
+}
