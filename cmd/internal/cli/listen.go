@@ -50,7 +50,7 @@ func newListenCmd(streams *IOStreams) *cobra.Command {
             ID is the id column), fixed when the file is started: custom
             fields defined later need a new file, and a party with more than
             3 e-mails/phones/websites or 2 addresses gets its first ones (a
-            warning names it). The file imports back with 'capsule-etl import'.
+            warning names it).
   .parquet  the same columns, in numbered part files per entity
             (changes.parties.000001.parquet, ...), since Parquet cannot be
             appended: changes wait in the journal until --roll-every (a count,
