@@ -1,7 +1,10 @@
 // Package listen keeps a file in step with Capsule: it receives REST hook
 // deliveries (hook mode) or polls the `since` and deleted-record feeds
 // (poll mode), catches up on start on everything changed while it was not
-// running, and appends each change once to a JSON Lines file.
+// running, and writes each change once: appended to a JSON Lines or CSV
+// file, or rolled into numbered Parquet part files. CSV and Parquet write
+// one file (or series of parts) per entity, with the change columns and
+// then the columns `export` writes for that entity (pipeline/export/layout).
 package listen
 
 import (
@@ -32,6 +35,8 @@ var DefaultEvents = []string{
 const (
 	DefaultOverlap = 5 * time.Minute
 	DefaultMaxBody = 10 << 20
+	// DefaultRollEvery is how long Parquet changes wait for their part.
+	DefaultRollEvery = 15 * time.Minute
 	// Embed is asked for in hooks and catch-up alike, so both give the
 	// same record.
 	Embed = "tags,fields"
@@ -40,7 +45,7 @@ const (
 // Config is one listener.
 type Config struct {
 	Client  *capsule.Client
-	Output  string // .jsonl
+	Output  string // .jsonl, .csv (one file per entity) or .parquet (parts per entity)
 	Journal string // default Output + ".journal"
 	Events  []string
 
@@ -49,6 +54,12 @@ type Config struct {
 	Addr      string
 	// Poll mode.
 	Poll time.Duration
+
+	// Parquet: a part is written once an entity has RollCount pending
+	// changes or its oldest pending change is RollInterval old (default
+	// DefaultRollEvery), and on stop.
+	RollCount    int
+	RollInterval time.Duration
 
 	Overlap           time.Duration // catch-up starts this long before the cursor
 	UnsubscribeOnExit bool
@@ -69,6 +80,9 @@ type Stats struct {
 	Rejected   int            // 400/404/413 answers
 	PerEvent   map[string]int // written changes per event
 	Last       time.Time      // last accepted delivery
+	// Lag is the time from the last written change's updatedAt (or
+	// deletedAt) to its receipt.
+	Lag time.Duration
 }
 
 // HookForbiddenError is Capsule refusing hook management: hooks need an
@@ -97,7 +111,7 @@ func (e *HookLimitError) Unwrap() error { return e.Err }
 type Listener struct {
 	cfg   Config
 	st    *store
-	out   *output
+	out   sink
 	log   *slog.Logger
 	mu    sync.Mutex
 	stats Stats
@@ -158,13 +172,20 @@ func New(cfg Config) (*Listener, error) {
 	if cfg.Addr == "" {
 		cfg.Addr = "127.0.0.1:8787"
 	}
-	out, err := openOutput(cfg.Output)
+	st, err := openStore(cfg.Journal)
 	if err != nil {
 		return nil, err
 	}
-	st, err := openStore(cfg.Journal)
+	var out sink
+	if isTableOutput(cfg.Output) {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		out, err = openTable(ctx, &cfg, st)
+		cancel()
+	} else {
+		out, err = openOutput(cfg.Output)
+	}
 	if err != nil {
-		out.Close()
+		st.Close()
 		return nil, err
 	}
 	return &Listener{cfg: cfg, st: st, out: out, log: cfg.Logger, stats: Stats{PerEvent: map[string]int{}}}, nil
@@ -198,6 +219,11 @@ func (l *Listener) write(cs []Change) (int, error) {
 	l.stats.Duplicates += len(cs) - n
 	for _, c := range cs {
 		l.stats.PerEvent[c.Event]++
+	}
+	if len(cs) > 0 {
+		if lag, ok := cs[len(cs)-1].lag(); ok {
+			l.stats.Lag = lag
+		}
 	}
 	l.mu.Unlock()
 	return n, nil

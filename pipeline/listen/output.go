@@ -83,7 +83,7 @@ type writeReq struct {
 // crash mid-write, and remembers every change already in it.
 func openOutput(path string) (*output, error) {
 	if !strings.HasSuffix(strings.ToLower(path), ".jsonl") {
-		return nil, fmt.Errorf("--output %s: listen writes JSON Lines (.jsonl); CSV and Parquet output are not supported yet", path)
+		return nil, fmt.Errorf("--output %s: listen writes .jsonl, .csv or .parquet", path)
 	}
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
@@ -225,3 +225,20 @@ func (o *output) Close() error {
 }
 
 func stamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }
+
+// lag is the time from the change (updatedAt, or deletedAt) to its receipt.
+func (c *Change) lag() (time.Duration, bool) {
+	at := c.UpdatedAt
+	if at == "" {
+		at = c.DeletedAt
+	}
+	t, err := time.Parse(time.RFC3339Nano, at)
+	if err != nil {
+		return 0, false
+	}
+	r, err := time.Parse(time.RFC3339Nano, c.ReceivedAt)
+	if err != nil {
+		return 0, false
+	}
+	return max(r.Sub(t), 0), true
+}

@@ -5,10 +5,12 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	_ "modernc.org/sqlite" // the same pure-Go driver as pipeline/journal
@@ -116,4 +118,159 @@ func (s *store) addHook(ctx context.Context, h hookRow) error {
 func (s *store) dropHook(ctx context.Context, id int64) error {
 	_, err := s.db.ExecContext(ctx, `DELETE FROM hooks WHERE id = ?`, id)
 	return err
+}
+
+// initTables adds what a table output keeps: the keys written, and the
+// Parquet changes waiting for their part.
+func (s *store) initTables(ctx context.Context) error {
+	_, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS written (output TEXT NOT NULL, k TEXT NOT NULL, PRIMARY KEY (output, k)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS pending (seq INTEGER PRIMARY KEY AUTOINCREMENT, output TEXT NOT NULL, entity TEXT NOT NULL, change BLOB NOT NULL)`)
+	return err
+}
+
+func (s *store) seenKeys(ctx context.Context, output string) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT k FROM written WHERE output = ?`, output)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return nil, err
+		}
+		out = append(out, k)
+	}
+	return out, rows.Err()
+}
+
+func (s *store) tx(ctx context.Context, f func(*sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := f(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+func insertKeys(ctx context.Context, tx *sql.Tx, output string, keys []string) error {
+	for _, k := range keys {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO written (output, k) VALUES (?, ?)`, output, k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// addWritten records CSV rows made durable: their keys and the file's new
+// length, together.
+func (s *store) addWritten(ctx context.Context, output string, keys []string, path string, size int64) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if err := insertKeys(ctx, tx, output, keys); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO meta (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v`, "size:"+path, strconv.FormatInt(size, 10))
+		return err
+	})
+}
+
+func (s *store) size(ctx context.Context, path string) (int64, bool, error) {
+	v, ok, err := s.get(ctx, "size:"+path)
+	if err != nil || !ok {
+		return 0, false, err
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	return n, err == nil, err
+}
+
+func (s *store) setSize(ctx context.Context, path string, size int64) error {
+	return s.set(ctx, "size:"+path, strconv.FormatInt(size, 10))
+}
+
+// addPending keeps Parquet changes (and their keys) until their part is
+// written.
+func (s *store) addPending(ctx context.Context, output string, keys []string, byEntity map[string][]Change) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if err := insertKeys(ctx, tx, output, keys); err != nil {
+			return err
+		}
+		for e, cs := range byEntity {
+			for i := range cs {
+				b, err := json.Marshal(&cs[i])
+				if err != nil {
+					return err
+				}
+				if _, err := tx.ExecContext(ctx, `INSERT INTO pending (output, entity, change) VALUES (?, ?, ?)`, output, e, b); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+func (s *store) pendingCounts(ctx context.Context, output string) (map[string]int, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT entity, count(*) FROM pending WHERE output = ? GROUP BY entity`, output)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var e string
+		var n int
+		if err := rows.Scan(&e, &n); err != nil {
+			return nil, err
+		}
+		out[e] = n
+	}
+	return out, rows.Err()
+}
+
+func (s *store) pending(ctx context.Context, output, entity string) ([]int64, []Change, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT seq, change FROM pending WHERE output = ? AND entity = ? ORDER BY seq`, output, entity)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	var seqs []int64
+	var cs []Change
+	for rows.Next() {
+		var seq int64
+		var b []byte
+		if err := rows.Scan(&seq, &b); err != nil {
+			return nil, nil, err
+		}
+		var c Change
+		if err := json.Unmarshal(b, &c); err != nil {
+			return nil, nil, fmt.Errorf("pending change %d: %w", seq, err)
+		}
+		seqs = append(seqs, seq)
+		cs = append(cs, c)
+	}
+	return seqs, cs, rows.Err()
+}
+
+func (s *store) part(ctx context.Context, output, entity string) (int, error) {
+	v, ok, err := s.get(ctx, "part:"+output+":"+entity)
+	if err != nil || !ok {
+		return 1, err
+	}
+	return strconv.Atoi(v)
+}
+
+// partDone drops the changes a written part holds and moves the part
+// number on.
+func (s *store) partDone(ctx context.Context, output, entity string, lastSeq int64, next int) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM pending WHERE output = ? AND entity = ? AND seq <= ?`, output, entity, lastSeq); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO meta (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v`, "part:"+output+":"+entity, strconv.Itoa(next))
+		return err
+	})
 }

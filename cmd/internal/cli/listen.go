@@ -7,8 +7,10 @@ import (
 	"io"
 	"log/slog"
 	"net/url"
+	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -27,6 +29,7 @@ type listenOptions struct {
 	journal           string
 	overlap           time.Duration
 	unsubscribeOnExit bool
+	rollEvery         string
 }
 
 func newListenCmd(streams *IOStreams) *cobra.Command {
@@ -34,9 +37,26 @@ func newListenCmd(streams *IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "listen --output FILE (--public-url URL [--addr HOST:PORT] | --poll INTERVAL)",
 		Short: "Keep a file in step with Capsule: every change, once, as it happens",
-		Long: `Append every change in Capsule to a JSON Lines file, one change per line, with
-the keys event, entity, id, updatedAt (or deletedAt), receivedAt and record
-(the record as the API returns it, with tags and fields).
+		Long: `Write every change in Capsule to a file, once, as it happens.
+
+  .jsonl    one change per line, appended, with the keys event, entity, id,
+            updatedAt (or deletedAt), receivedAt and record (the record as
+            the API returns it, with tags and fields).
+  .csv      one file per entity, the entity inserted before the extension
+            (--output changes.csv writes changes.parties.csv,
+            changes.opportunities.csv, changes.kases.csv), appended; the
+            columns event, entity, id, updatedAt, deletedAt, receivedAt and
+            then the columns 'capsule-etl export' writes for that entity (its
+            ID is the id column), fixed when the file is started: custom
+            fields defined later need a new file, and a party with more than
+            3 e-mails/phones/websites or 2 addresses gets its first ones (a
+            warning names it).
+  .parquet  the same columns, in numbered part files per entity
+            (changes.parties.000001.parquet, ...), since Parquet cannot be
+            appended: changes wait in the journal until --roll-every (a count,
+            e.g. 1000, or a duration, e.g. 15m) closes a part, which is
+            written under a temporary name and renamed into place; a clean
+            stop writes the last part.
 
 Hook mode (--public-url): Capsule POSTs each change to URL/<secret path>, where
 URL is an address Capsule can reach (a tunnel or reverse proxy in front of
@@ -44,7 +64,7 @@ URL is an address Capsule can reach (a tunnel or reverse proxy in front of
 origin: anything else gets 404. The subscriptions (one per event, default every
 party, opportunity and project event) and the secret are kept in the journal,
 so a restart reuses them. A delivery is answered 200 only once its changes are
-fsynced. Hooks need an OAuth login as an account administrator
+fsynced (to the file, or for Parquet to the journal). Hooks need an OAuth login as an account administrator
 ('capsule-etl auth login --oauth').
 
 Poll mode (--poll 5m): for machines nothing can reach; reads the since and
@@ -60,18 +80,21 @@ Exit status: 0 after a clean stop; 1 on a fatal error; 2 for usage errors
 (bad flags, no token, a login that may not manage hooks).`,
 		Example: `  capsule-etl listen --output changes.jsonl --public-url https://crm-hooks.example.org --addr 127.0.0.1:8787
   capsule-etl listen --output changes.jsonl --poll 5m
+  capsule-etl listen --output changes.csv --poll 5m
+  capsule-etl listen --output warehouse/changes.parquet --roll-every 1h --public-url https://crm-hooks.example.org
   capsule-etl listen --output deals.jsonl --events opportunity/closed,opportunity/moved --poll 1m`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runListen(cmd, o, streams) },
 	}
 	f := cmd.Flags()
-	f.StringVarP(&o.output, "output", "o", "", "the JSON Lines file changes are appended to (.jsonl)")
+	f.StringVarP(&o.output, "output", "o", "", "where changes go: .jsonl, .csv (one file per entity) or .parquet (part files per entity)")
 	f.StringVar(&o.events, "events", "", "comma-separated events (default: every party, opportunity and kase event)")
 	f.StringVar(&o.publicURL, "public-url", "", "hook mode: the address at which Capsule reaches --addr, e.g. https://hooks.example.org")
 	f.StringVar(&o.addr, "addr", "127.0.0.1:8787", "hook mode: where the receiver listens, HOST:PORT")
 	f.DurationVar(&o.poll, "poll", 0, "poll mode: how often to read the feeds, e.g. 5m")
 	f.StringVar(&o.journal, "journal", "", "the listener's journal (default: the output file + .journal)")
 	f.DurationVar(&o.overlap, "overlap", listen.DefaultOverlap, "catch-up re-reads this long before the cursor (clock skew, late deliveries)")
+	f.StringVar(&o.rollEvery, "roll-every", "", "Parquet: close a part after N changes of an entity or when its oldest change is DURATION old (default 15m)")
 	f.BoolVar(&o.unsubscribeOnExit, "unsubscribe-on-exit", false, "hook mode: remove the subscriptions on a clean stop")
 	addAccountFlags(cmd, &o.account)
 	return cmd
@@ -81,7 +104,7 @@ func runListen(cmd *cobra.Command, o *listenOptions, streams *IOStreams) error {
 	ctx := cmd.Context()
 	switch {
 	case o.output == "":
-		return usageError(errors.New("listen needs --output FILE (a .jsonl file)\nRun 'capsule-etl listen --help' for usage"))
+		return usageError(errors.New("listen needs --output FILE (.jsonl, .csv or .parquet)\nRun 'capsule-etl listen --help' for usage"))
 	case o.publicURL != "" && o.poll > 0:
 		return usageError(errors.New("--public-url (hook mode) and --poll (poll mode) exclude each other: choose one"))
 	case o.publicURL == "" && o.poll <= 0:
@@ -91,8 +114,26 @@ func runListen(cmd *cobra.Command, o *listenOptions, streams *IOStreams) error {
 	case o.overlap < 0:
 		return usageError(fmt.Errorf("--overlap %v: want 0 or more", o.overlap))
 	}
-	if !strings.HasSuffix(strings.ToLower(o.output), ".jsonl") {
-		return usageError(fmt.Errorf("--output %s: listen writes JSON Lines; name the file .jsonl (CSV and Parquet output are not supported yet)", o.output))
+	format := strings.ToLower(filepath.Ext(o.output))
+	if format != ".jsonl" && format != ".csv" && format != ".parquet" {
+		return usageError(fmt.Errorf("--output %s: listen writes .jsonl, .csv or .parquet; name the file with one of those extensions", o.output))
+	}
+	var rollN int
+	var rollDur time.Duration
+	if o.rollEvery != "" {
+		if format != ".parquet" {
+			return usageError(fmt.Errorf("--roll-every is for .parquet output (%s is appended as changes come)", o.output))
+		}
+		if n, err := strconv.Atoi(o.rollEvery); err == nil {
+			if n < 1 {
+				return usageError(fmt.Errorf("--roll-every %s: want at least 1 change, or a duration such as 15m", o.rollEvery))
+			}
+			rollN = n
+		} else if d, err := time.ParseDuration(o.rollEvery); err == nil && d >= time.Second {
+			rollDur = d
+		} else {
+			return usageError(fmt.Errorf("--roll-every %q: want a number of changes (1000) or a duration of at least 1s (15m, 1h)", o.rollEvery))
+		}
 	}
 	if o.publicURL != "" {
 		u, err := url.Parse(o.publicURL)
@@ -133,15 +174,16 @@ func runListen(cmd *cobra.Command, o *listenOptions, streams *IOStreams) error {
 		Client: client, Output: o.output, Journal: o.journal, Events: events,
 		PublicURL: o.publicURL, Addr: o.addr, Poll: o.poll, Overlap: o.overlap,
 		UnsubscribeOnExit: o.unsubscribeOnExit, Logger: logger,
+		RollCount: rollN, RollInterval: rollDur,
 	}
 	live := jsonLog == nil && streams.IsStderrTTY()
 	cfg.Ready = func(addr string) {
 		// On stdout, for people and scripts waiting for it; the secret
 		// path is never shown.
 		if addr != "" {
-			fmt.Fprintf(streams.Out, "capsule-etl listen: listening on %s for Capsule deliveries (via %s/…); appending changes to %s\n", addr, strings.TrimRight(o.publicURL, "/"), o.output)
+			fmt.Fprintf(streams.Out, "capsule-etl listen: listening on %s for Capsule deliveries (via %s/…); writing changes to %s\n", addr, strings.TrimRight(o.publicURL, "/"), o.output)
 		} else {
-			fmt.Fprintf(streams.Out, "capsule-etl listen: listening for changes by polling every %v; appending changes to %s\n", o.poll, o.output)
+			fmt.Fprintf(streams.Out, "capsule-etl listen: listening for changes by polling every %v; writing changes to %s\n", o.poll, o.output)
 		}
 	}
 	l, err := listen.New(cfg)
@@ -167,8 +209,31 @@ func runListen(cmd *cobra.Command, o *listenOptions, streams *IOStreams) error {
 	return nil
 }
 
-// liveLine redraws one status line every second: changes per event, the
-// last delivery and how long ago it was.
+// liveStatus is the live line: changes per event, the last delivery and
+// how long ago it was, and the lag (from the last change's updatedAt to its
+// receipt).
+func liveStatus(st listen.Stats, now time.Time) string {
+	keys := make([]string, 0, len(st.PerEvent))
+	for k := range st.PerEvent {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		fmt.Fprintf(&b, "%s %d  ", k, st.PerEvent[k])
+	}
+	last := "no delivery yet"
+	if !st.Last.IsZero() {
+		last = fmt.Sprintf("last delivery %s ago", now.Sub(st.Last).Round(time.Second))
+	}
+	lag := ""
+	if st.Written > 0 || len(st.PerEvent) > 0 {
+		lag = fmt.Sprintf(", lag %s", st.Lag.Round(time.Second))
+	}
+	return fmt.Sprintf("%swritten %d, duplicates %d, %s%s", b.String(), st.Written, st.Duplicates, last, lag)
+}
+
+// liveLine redraws one status line every second (liveStatus).
 func liveLine(ctx context.Context, l *listen.Listener, w io.Writer) func() {
 	done := make(chan struct{})
 	stopped := make(chan struct{})
@@ -186,21 +251,7 @@ func liveLine(ctx context.Context, l *listen.Listener, w io.Writer) func() {
 				return
 			case <-t.C:
 			}
-			st := l.Stats()
-			keys := make([]string, 0, len(st.PerEvent))
-			for k := range st.PerEvent {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
-			var b strings.Builder
-			for _, k := range keys {
-				fmt.Fprintf(&b, "%s %d  ", k, st.PerEvent[k])
-			}
-			last := "no delivery yet"
-			if !st.Last.IsZero() {
-				last = fmt.Sprintf("last delivery %s ago", time.Since(st.Last).Round(time.Second))
-			}
-			fmt.Fprintf(w, "\r\033[K%swritten %d, duplicates %d, %s", b.String(), st.Written, st.Duplicates, last)
+			fmt.Fprintf(w, "\r\033[K%s", liveStatus(l.Stats(), time.Now()))
 		}
 	}()
 	return func() { close(done); <-stopped }
