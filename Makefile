@@ -5,7 +5,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X github.com/capsule-etl/capsule-etl/cmd/internal/cli.Version=$(VERSION)
 PKGS    := ./...
 
-.PHONY: all build test test-race bench lint demo fuzz clean
+.PHONY: all build test test-race bench bench-scale lint demo fuzz clean
 
 all: lint test build
 
@@ -21,6 +21,11 @@ test: lint
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+
+# Offline dry run at 100k and 1M generated HubSpot-shaped rows beside miller's
+# CSV-to-JSON Lines cat of the same file: wall time and peak RSS (issue 14).
+bench-scale:
+	.ci/bench-scale.sh
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
