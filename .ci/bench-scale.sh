@@ -7,13 +7,15 @@
 #   .ci/bench-scale.sh                # 100k and 1M rows, 3 runs each
 #   ROWS="100000" RUNS=5 .ci/bench-scale.sh
 #   DIR=/tmp/scale .ci/bench-scale.sh # where the files go (kept between runs)
+#   BIN=/path/to/capsule-etl .ci/bench-scale.sh  # measure a binary built elsewhere
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ROWS=${ROWS:-"100000 1000000"}
 RUNS=${RUNS:-3}
 DIR=${DIR:-${TMPDIR:-/tmp}/capsule-etl-scale}
-BIN=$DIR/capsule-etl
+BUILD=${BIN:+no}
+BIN=${BIN:-$DIR/capsule-etl}
 mkdir -p "$DIR"
 
 if [ ! -x /usr/bin/time ]; then
@@ -29,8 +31,10 @@ if [ -z "$MLR" ]; then
 	[ -n "$MLR" ] || echo "bench-scale: miller not installable here; skipping the miller column" >&2
 fi
 
-echo "building $BIN" >&2
-CGO_ENABLED=0 go build -trimpath -o "$BIN" ./cmd/capsule-etl
+if [ -z "$BUILD" ]; then
+	echo "building $BIN" >&2
+	CGO_ENABLED=0 go build -trimpath -o "$BIN" ./cmd/capsule-etl
+fi
 go build -o "$DIR/scalecsv" ./samples/internal/scalecsv
 
 # measure LABEL CMD...: one run under /usr/bin/time -v; prints "wall_s rss_mib".
