@@ -15,7 +15,7 @@ IMAGE   ?= ghcr.io/capsule-etl/capsule-etl
 # without it.
 GORELEASER ?= $(GO) run github.com/goreleaser/goreleaser/v2@v2.17.0
 
-.PHONY: all build test test-race bench lint demo fuzz clean release-check release-snapshot image
+.PHONY: all build test test-race bench lint demo fuzz clean bench-scale release-check release-snapshot image
 
 all: lint test build
 
@@ -31,6 +31,11 @@ test: lint
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+
+# Offline dry run at 100k and 1M generated HubSpot-shaped rows beside miller's
+# CSV-to-JSON Lines cat of the same file: wall time and peak RSS (issue 14).
+bench-scale:
+	.ci/bench-scale.sh
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

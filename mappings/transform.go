@@ -192,7 +192,7 @@ func phoneAsWritten(v, region, from string, guessed bool) (string, string) {
 		intl = "+" + v[2:]
 	}
 	if strings.HasPrefix(intl, "+") {
-		n, err := phonenumbers.Parse(intl, "ZZ")
+		n, err := phonenumbers.Parse(compactPhone(intl), "ZZ")
 		if err == nil && phonenumbers.IsPossibleNumber(n) && (intl == v || phonenumbers.IsValidNumber(n)) {
 			return phonenumbers.Format(n, phonenumbers.E164), ""
 		}
@@ -208,12 +208,45 @@ func phoneAsWritten(v, region, from string, guessed bool) (string, string) {
 		return v, fmt.Sprintf("phone %q has no country code and phone_region %s is init's guess; kept as written "+
 			"(check the region, then delete `phone_region_guessed` from the mapping)", v, region)
 	}
-	n, err := phonenumbers.Parse(v, region)
+	n, err := phonenumbers.Parse(compactPhone(v), region)
 	if err == nil && (phonenumbers.IsValidNumberForRegion(n, region) || nationalForm(v, n, region)) {
 		return phonenumbers.Format(n, phonenumbers.E164), ""
 	}
 	return v, fmt.Sprintf("phone %q is not a valid number in %s, %s; kept as written (if it is from another country, write it with its +code)",
 		v, regionName(region), from)
+}
+
+// compactPhone drops the spaces and hyphens of a number written with
+// nothing else but digits and a leading +: phonenumbers.Parse reads the
+// same digits either way (no extension or letters can hide in such a
+// string), but its extension pattern runs in time that grows with the
+// string's length, and the separators make up a fifth of a typical number.
+// Anything else is returned as is.
+func compactPhone(s string) string {
+	seps, digits := 0, 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			digits++
+		case c == ' ' || c == '-':
+			seps++
+		case c == '+' && i == 0:
+		default:
+			return s
+		}
+	}
+	// Below three digits phonenumbers tells "12" from "1-2"; no number
+	// Capsule would take is that short, so those stay as written.
+	if seps == 0 || digits < 3 {
+		return s
+	}
+	b := make([]byte, 0, len(s)-seps)
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c != ' ' && c != '-' {
+			b = append(b, c)
+		}
+	}
+	return string(b)
 }
 
 // nationalForm reports a number written the way region writes its own

@@ -170,7 +170,18 @@ func readInput(ctx context.Context, in *input) ([]rowOps, error) {
 	g.Go(func() error {
 		defer close(work)
 		const size = 256
-		b := batch{}
+		// The reader reuses its record: each row is copied into the
+		// batch's own records and cells, two allocations per batch
+		// rather than two per row.
+		ncols := r.Header().Len()
+		var recs []formats.Record
+		var cells []formats.Value
+		fresh := func() {
+			recs = make([]formats.Record, 0, size)
+			cells = make([]formats.Value, 0, size*ncols)
+		}
+		fresh()
+		b := batch{recs: make([]*formats.Record, 0, size)}
 		n := 0
 		for {
 			rec, err := r.Read()
@@ -185,7 +196,14 @@ func readInput(ctx context.Context, in *input) ([]rowOps, error) {
 				}
 				return fmt.Errorf("reading %s: %w", in.name, err)
 			}
-			b.recs = append(b.recs, rec.Clone())
+			if len(rec.Values) != ncols || len(recs) == cap(recs) {
+				b.recs = append(b.recs, rec.Clone())
+			} else {
+				start := len(cells)
+				cells = append(cells, rec.Values...)
+				recs = append(recs, formats.Record{Header: rec.Header, Pos: rec.Pos, Values: cells[start:len(cells):len(cells)]})
+				b.recs = append(b.recs, &recs[len(recs)-1])
+			}
 			n++
 			if len(b.recs) == size {
 				select {
@@ -193,7 +211,8 @@ func readInput(ctx context.Context, in *input) ([]rowOps, error) {
 				case <-gctx.Done():
 					return gctx.Err()
 				}
-				b = batch{start: n}
+				b = batch{start: n, recs: make([]*formats.Record, 0, size)}
+				fresh()
 			}
 		}
 		if len(b.recs) > 0 {
