@@ -130,7 +130,6 @@ func TestListenUsage(t *testing.T) {
 		{[]string{"listen", "--output", "x.jsonl", "--poll", "1m", "--public-url", "https://h.example"}, "exclude each other"},
 		{[]string{"listen", "--output", "x.jsonl", "--public-url", "h.example:8080"}, "absolute http"},
 		{[]string{"listen", "--output", "x.jsonl", "--poll", "1m", "--events", "party/updated,deal/won"}, "--events"},
-		{[]string{"listen", "--output", "x.parquet", "--poll", "1m"}, "not supported yet"},
 	} {
 		code, _, errOut := runWithToken(t, "tok", c.args...)
 		if code != ExitUsage || !strings.Contains(errOut, c.says) {
