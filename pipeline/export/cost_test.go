@@ -9,6 +9,7 @@ import (
 	"github.com/capsule-etl/capsule-etl/capsule"
 	"github.com/capsule-etl/capsule-etl/formats/files"
 	"github.com/capsule-etl/capsule-etl/pipeline/export/layout"
+	"github.com/capsule-etl/capsule-etl/pipeline/internal/accounttest"
 )
 
 // createParties adds n organisations with an email each.
@@ -52,14 +53,14 @@ func TestExportThousandPartiesCostsAtMostADozenRequests(t *testing.T) {
 
 func TestExportWorkbookOneSheetPerEntity(t *testing.T) {
 	a := startSandbox(t)
-	sd := seedAccount(t, a.c)
+	sd := accounttest.Seed(t, a.c)
 	out := filepath.Join(t.TempDir(), "all.xlsx")
 	sum, err := Export(context.Background(), a.c, Options{Entities: layout.All, Output: out})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]int{layout.Parties: len(sd.orgs) + len(sd.people), layout.Opportunities: len(sd.opps),
-		layout.Kases: len(sd.kases), layout.Entries: len(sd.entries), layout.Tasks: len(sd.tasks)}
+	want := map[string]int{layout.Parties: len(sd.Orgs) + len(sd.People), layout.Opportunities: len(sd.Opps),
+		layout.Kases: len(sd.Kases), layout.Entries: len(sd.Entries), layout.Tasks: len(sd.Tasks)}
 	for i, e := range layout.All {
 		h, recs := readAll(t, out, files.Options{Sheet: e})
 		if got, ok := layout.Detect(h); !ok || got != e {

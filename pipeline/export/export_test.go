@@ -10,11 +10,12 @@ import (
 
 	"github.com/capsule-etl/capsule-etl/formats/files"
 	"github.com/capsule-etl/capsule-etl/pipeline/export/layout"
+	"github.com/capsule-etl/capsule-etl/pipeline/internal/accounttest"
 )
 
 func TestExportPartiesCSV(t *testing.T) {
 	a := startSandbox(t)
-	sd := seedAccount(t, a.c)
+	sd := accounttest.Seed(t, a.c)
 	out := filepath.Join(t.TempDir(), "parties.csv")
 	before := a.rc.Count()
 	sum, err := Export(context.Background(), a.c, Options{Entities: []string{layout.Parties}, Output: out, Counter: a.rc})
@@ -22,8 +23,8 @@ func TestExportPartiesCSV(t *testing.T) {
 		t.Fatal(err)
 	}
 	h, recs := readAll(t, out, files.Options{})
-	if len(recs) != len(sd.orgs)+len(sd.people) {
-		t.Fatalf("%d rows, want %d", len(recs), len(sd.orgs)+len(sd.people))
+	if len(recs) != len(sd.Orgs)+len(sd.People) {
+		t.Fatalf("%d rows, want %d", len(recs), len(sd.Orgs)+len(sd.People))
 	}
 	if e, ok := layout.Detect(h); !ok || e != layout.Parties {
 		t.Fatalf("Detect = %q %v", e, ok)
@@ -42,7 +43,7 @@ func TestExportPartiesCSV(t *testing.T) {
 	for _, r := range recs {
 		types = append(types, r.Values[typ].Text())
 	}
-	if i := slices.Index(types, "person"); i != len(sd.orgs) || slices.Contains(types[i:], "organisation") {
+	if i := slices.Index(types, "person"); i != len(sd.Orgs) || slices.Contains(types[i:], "organisation") {
 		t.Errorf("row types %v: want organisations first", types)
 	}
 	name, _ := h.Index("Name")

@@ -14,6 +14,7 @@ import (
 	"github.com/capsule-etl/capsule-etl/capsule/sandbox"
 	"github.com/capsule-etl/capsule-etl/formats/files"
 	"github.com/capsule-etl/capsule-etl/pipeline/export/layout"
+	"github.com/capsule-etl/capsule-etl/pipeline/internal/accounttest"
 )
 
 // manualClock is the sandbox's clock: tests move it on so that changes
@@ -50,7 +51,7 @@ func idsIn(t *testing.T, path, col string) []int64 {
 func TestIncrementalExport(t *testing.T) {
 	clock := &manualClock{t: time.Now().UTC().Truncate(time.Second)}
 	a := startSandbox(t, sandbox.WithClock(clock.now))
-	sd := seedAccount(t, a.c)
+	sd := accounttest.Seed(t, a.c)
 	ctx := context.Background()
 	dir := t.TempDir()
 	state := filepath.Join(dir, "state.json")
@@ -66,7 +67,7 @@ func TestIncrementalExport(t *testing.T) {
 
 	// First run: everything, an empty deleted file.
 	out1, sum1 := run("run1")
-	if got := idsIn(t, out1, "ID"); len(got) != len(sd.orgs)+len(sd.people) {
+	if got := idsIn(t, out1, "ID"); len(got) != len(sd.Orgs)+len(sd.People) {
 		t.Fatalf("first run exported %v", got)
 	}
 	if sum1.DeletedFile == "" || len(idsIn(t, sum1.DeletedFile, "ID")) != 0 {
@@ -83,13 +84,13 @@ func TestIncrementalExport(t *testing.T) {
 
 	// Change two, delete one, create one.
 	clock.advance(time.Minute)
-	changed := []int64{sd.people[1], sd.orgs[0]}
+	changed := []int64{sd.People[1], sd.Orgs[0]}
 	for _, id := range changed {
 		if _, _, err := a.c.Parties.Update(ctx, id, &capsule.Party{About: s("changed")}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	deleted := sd.people[4]
+	deleted := sd.People[4]
 	if _, err := a.c.Parties.Delete(ctx, deleted); err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +127,7 @@ func TestIncrementalExport(t *testing.T) {
 func TestIncrementalStateNotAdvancedOnFailure(t *testing.T) {
 	clock := &manualClock{t: time.Now().UTC().Truncate(time.Second)}
 	a := startSandbox(t, sandbox.WithClock(clock.now))
-	sd := seedAccount(t, a.c)
+	sd := accounttest.Seed(t, a.c)
 	ctx := context.Background()
 	dir := t.TempDir()
 	state := filepath.Join(dir, "state.json")
@@ -139,7 +140,7 @@ func TestIncrementalStateNotAdvancedOnFailure(t *testing.T) {
 		t.Fatal(err)
 	}
 	clock.advance(time.Minute)
-	if _, _, err := a.c.Parties.Update(ctx, sd.orgs[1], &capsule.Party{About: s("x")}); err != nil {
+	if _, _, err := a.c.Parties.Update(ctx, sd.Orgs[1], &capsule.Party{About: s("x")}); err != nil {
 		t.Fatal(err)
 	}
 	clock.advance(time.Minute)
@@ -155,7 +156,7 @@ func TestIncrementalStateNotAdvancedOnFailure(t *testing.T) {
 	if _, err := Export(ctx, a.c, opt); err != nil {
 		t.Fatal(err)
 	}
-	if got := idsIn(t, opt.Output, "ID"); !slices.Equal(got, []int64{sd.orgs[1]}) {
+	if got := idsIn(t, opt.Output, "ID"); !slices.Equal(got, []int64{sd.Orgs[1]}) {
 		t.Errorf("after the failed run the change is exported as %v", got)
 	}
 }
@@ -165,7 +166,7 @@ func TestIncrementalStateNotAdvancedOnFailure(t *testing.T) {
 func TestIncrementalEntriesAndTasks(t *testing.T) {
 	clock := &manualClock{t: time.Now().UTC().Truncate(time.Second)}
 	a := startSandbox(t, sandbox.WithClock(clock.now))
-	sd := seedAccount(t, a.c)
+	sd := accounttest.Seed(t, a.c)
 	ctx := context.Background()
 	dir := t.TempDir()
 	state := filepath.Join(dir, "state.json")
@@ -191,11 +192,11 @@ func TestIncrementalEntriesAndTasks(t *testing.T) {
 		return ids
 	}
 	first := run("first")
-	if got := sheetIDs(first, layout.Entries); len(got) != len(sd.entries) {
-		t.Fatalf("first run entries %v, want %v", got, sd.entries)
+	if got := sheetIDs(first, layout.Entries); len(got) != len(sd.Entries) {
+		t.Fatalf("first run entries %v, want %v", got, sd.Entries)
 	}
 	clock.advance(10 * time.Minute)
-	note, _, err := a.c.Entries.Create(ctx, &capsule.Entry{Type: s("note"), Content: s("new"), Party: capsule.PartyID(sd.orgs[0])})
+	note, _, err := a.c.Entries.Create(ctx, &capsule.Entry{Type: s("note"), Content: s("new"), Party: capsule.PartyID(sd.Orgs[0])})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,7 +226,7 @@ func TestIncrementalEntriesAndTasks(t *testing.T) {
 func TestIncrementalEntriesAfterFutureDatedNote(t *testing.T) {
 	clock := &manualClock{t: time.Now().UTC().Truncate(time.Second)}
 	a := startSandbox(t, sandbox.WithClock(clock.now))
-	sd := seedAccount(t, a.c)
+	sd := accounttest.Seed(t, a.c)
 	ctx := context.Background()
 	dir := t.TempDir()
 	state := filepath.Join(dir, "state.json")
@@ -239,7 +240,7 @@ func TestIncrementalEntriesAfterFutureDatedNote(t *testing.T) {
 	}
 	newNote := func(content string, at time.Time) int64 {
 		t.Helper()
-		e := &capsule.Entry{Type: s("note"), Content: s(content), Party: capsule.PartyID(sd.orgs[0])}
+		e := &capsule.Entry{Type: s("note"), Content: s(content), Party: capsule.PartyID(sd.Orgs[0])}
 		if !at.IsZero() {
 			e.EntryAt = capsule.Some(capsule.Timestamp{Time: at})
 		}
@@ -271,7 +272,7 @@ func TestIncrementalEntriesAfterFutureDatedNote(t *testing.T) {
 func TestIncrementalDoesNotReportDeletionsBeforeFirstRun(t *testing.T) {
 	clock := &manualClock{t: time.Now().UTC().Truncate(time.Second)}
 	a := startSandbox(t, sandbox.WithClock(clock.now))
-	sd := seedAccount(t, a.c)
+	sd := accounttest.Seed(t, a.c)
 	ctx := context.Background()
 	dir := t.TempDir()
 	state := filepath.Join(dir, "state.json")
@@ -284,7 +285,7 @@ func TestIncrementalDoesNotReportDeletionsBeforeFirstRun(t *testing.T) {
 		return sum
 	}
 	clock.advance(24 * time.Hour) // a quiet day, then a deletion
-	if _, err := a.c.Parties.Delete(ctx, sd.people[4]); err != nil {
+	if _, err := a.c.Parties.Delete(ctx, sd.People[4]); err != nil {
 		t.Fatal(err)
 	}
 	clock.advance(time.Hour)

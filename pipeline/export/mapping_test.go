@@ -8,13 +8,14 @@ import (
 
 	"github.com/capsule-etl/capsule-etl/formats/files"
 	"github.com/capsule-etl/capsule-etl/mappings"
+	"github.com/capsule-etl/capsule-etl/pipeline/internal/accounttest"
 )
 
 // With a mapping, its reverse direction decides the columns, and a
 // pipeline read from a column is written back to it.
 func TestExportWithMapping(t *testing.T) {
 	a := startSandbox(t)
-	sd := seedAccount(t, a.c)
+	sd := accounttest.Seed(t, a.c)
 	tests := []struct {
 		name    string
 		yaml    string
@@ -23,11 +24,11 @@ func TestExportWithMapping(t *testing.T) {
 		contain string
 	}{
 		{"people only", "version: 1\nrecords:\n  p:\n    entity: person\n    fields:\n      firstName: First\n      lastName: Last\n      organisation: Company\n      emailAddresses: [{address: Mail, type: Work}]\n",
-			"First|Last|Company|Mail", len(sd.people), "Person0|Müller|Acme Ltd|p0.0@example.com"},
+			"First|Last|Company|Mail", len(sd.People), "Person0|Müller|Acme Ltd|p0.0@example.com"},
 		{"organisations only", "version: 1\nrecords:\n  o:\n    entity: organisation\n    fields:\n      name: Company\n      tags: {column: Labels, split: \",\"}\n",
-			"Company|Labels", len(sd.orgs), "'=Initech|Customer"},
+			"Company|Labels", len(sd.Orgs), "'=Initech|Customer"},
 		{"deals with their pipeline", "version: 1\nrecords:\n  d:\n    entity: opportunity\n    match: [{id: Deal ID}]\n    fields:\n      name: Deal\n      party: Client\n      milestone: {column: Stage, pipeline: \"{Pipeline}\"}\n",
-			"Deal|Client|Stage|Pipeline|Deal ID", len(sd.opps), "Deal 0|Acme Ltd|"},
+			"Deal|Client|Stage|Pipeline|Deal ID", len(sd.Opps), "Deal 0|Acme Ltd|"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
@@ -13,6 +12,7 @@ import (
 	"github.com/capsule-etl/capsule-etl/formats/files"
 	"github.com/capsule-etl/capsule-etl/mappings"
 	"github.com/capsule-etl/capsule-etl/pipeline/export/layout"
+	"github.com/capsule-etl/capsule-etl/pipeline/internal/accounttest"
 )
 
 // TestExportRoundTrip exports every entity of one sandbox in the default
@@ -22,7 +22,7 @@ import (
 // import command (another branch).
 func TestExportRoundTrip(t *testing.T) {
 	src := startSandbox(t)
-	seedAccount(t, src.c)
+	accounttest.Seed(t, src.c)
 	// .parquet and .jsonl take the same path once formats/files writes
 	// them (checked on a merge with main, see the branch notes).
 	for _, ext := range []string{".csv", ".xlsx"} {
@@ -40,7 +40,7 @@ func TestExportRoundTrip(t *testing.T) {
 				if !ok || got != entity {
 					t.Fatalf("%s: Detect = %q %v", entity, got, ok)
 				}
-				m, err := layout.Mapping(entity, h, layout.WithFieldTypes(fieldTypes()))
+				m, err := layout.Mapping(entity, h, layout.WithFieldTypes(accounttest.FieldTypes()))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -61,7 +61,7 @@ func TestExportRoundTrip(t *testing.T) {
 				}
 			}
 			for _, entity := range layout.All {
-				a, b := snapshot(t, src.c, entity), snapshot(t, dst.c, entity)
+				a, b := accounttest.Snapshot(t, src.c, entity), accounttest.Snapshot(t, dst.c, entity)
 				if len(a) == 0 {
 					t.Fatalf("%s: nothing seeded", entity)
 				}
@@ -71,14 +71,6 @@ func TestExportRoundTrip(t *testing.T) {
 			}
 		})
 	}
-}
-
-func fieldTypes() map[string]string {
-	out := map[string]string{}
-	for _, f := range testFields {
-		out[f.Name] = f.Type
-	}
-	return out
 }
 
 // miniImporter creates ops and resolves name references the way the
@@ -169,73 +161,4 @@ func milestoneByName(t *testing.T, c *capsule.Client, pipeline, name string) int
 		}
 	}
 	return 0
-}
-
-// volatile keys differ between two accounts holding the same data.
-var volatile = map[string]bool{"id": true, "createdAt": true, "updatedAt": true, "lastContactedAt": true, "pictureURL": true,
-	"lastStageChangedAt": true, "completedAt": true, "tagId": true, "description_": true, "dataTag": true}
-
-// snapshot lists an account's records of entity as canonical JSON lines
-// without ids and timestamps the account assigns, sorted.
-func snapshot(t *testing.T, c *capsule.Client, entity string) []string {
-	ctx := context.Background()
-	opts := &capsule.ListOptions{Embed: []string{"fields", "tags"}}
-	var recs []any
-	add := func(v any, err error) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		recs = append(recs, v)
-	}
-	switch entity {
-	case layout.Parties:
-		for v, err := range c.Parties.ListAll(ctx, opts) {
-			add(v, err)
-		}
-	case layout.Opportunities:
-		for v, err := range c.Opportunities.ListAll(ctx, opts) {
-			add(v, err)
-		}
-	case layout.Kases:
-		for v, err := range c.Projects.ListAll(ctx, opts) {
-			add(v, err)
-		}
-	case layout.Entries:
-		for v, err := range c.Entries.ListAll(ctx, nil) {
-			add(v, err)
-		}
-	case layout.Tasks:
-		for v, err := range c.Tasks.ListAll(ctx, nil) {
-			add(v, err)
-		}
-	}
-	var out []string
-	for _, r := range recs {
-		b, _ := json.Marshal(r)
-		var m any
-		json.Unmarshal(b, &m)
-		b, _ = json.Marshal(strip(m))
-		out = append(out, string(b))
-	}
-	sort.Strings(out)
-	return out
-}
-
-func strip(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		for k := range x {
-			if volatile[k] {
-				delete(x, k)
-			}
-		}
-		for k, e := range x {
-			x[k] = strip(e)
-		}
-	case []any:
-		for i := range x {
-			x[i] = strip(x[i])
-		}
-	}
-	return v
 }

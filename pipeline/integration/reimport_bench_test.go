@@ -9,6 +9,7 @@ import (
 	"github.com/capsule-etl/capsule-etl/capsule"
 	"github.com/capsule-etl/capsule-etl/pipeline/export"
 	"github.com/capsule-etl/capsule-etl/pipeline/importer"
+	"github.com/capsule-etl/capsule-etl/pipeline/internal/accounttest"
 )
 
 // BenchmarkReimportNotes re-imports an export of 300 notes on 30
@@ -25,7 +26,7 @@ func BenchmarkReimportNotes(b *testing.B) {
 			b.Fatal(err)
 		}
 		for j := range 10 {
-			if _, _, err := src.c.Entries.Create(ctx, &capsule.Entry{Type: s("note"), Content: s(fmt.Sprint("note ", i, " ", j)), Party: capsule.PartyID(idOf(p))}); err != nil {
+			if _, _, err := src.c.Entries.Create(ctx, &capsule.Entry{Type: s("note"), Content: s(fmt.Sprint("note ", i, " ", j)), Party: capsule.PartyID(accounttest.IDOf(p))}); err != nil {
 				b.Fatal(err)
 			}
 		}

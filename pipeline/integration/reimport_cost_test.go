@@ -12,6 +12,7 @@ import (
 	"github.com/capsule-etl/capsule-etl/pipeline/export"
 	"github.com/capsule-etl/capsule-etl/pipeline/export/layout"
 	"github.com/capsule-etl/capsule-etl/pipeline/importer"
+	"github.com/capsule-etl/capsule-etl/pipeline/internal/accounttest"
 )
 
 // An exported note or task edited in the file updates that record (one
@@ -83,7 +84,7 @@ func TestNotesListedOnlyWhenMatchedOnID(t *testing.T) {
 	}
 	var rows []string
 	for i := range 250 {
-		e, _, err := src.c.Entries.Create(context.Background(), &capsule.Entry{Type: s("note"), Content: s(fmt.Sprintf("note %d", i)), Party: capsule.PartyID(idOf(p))})
+		e, _, err := src.c.Entries.Create(context.Background(), &capsule.Entry{Type: s("note"), Content: s(fmt.Sprintf("note %d", i)), Party: capsule.PartyID(accounttest.IDOf(p))})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -19,6 +19,7 @@ import (
 	"github.com/capsule-etl/capsule-etl/pipeline/export"
 	"github.com/capsule-etl/capsule-etl/pipeline/export/layout"
 	"github.com/capsule-etl/capsule-etl/pipeline/importer"
+	"github.com/capsule-etl/capsule-etl/pipeline/internal/accounttest"
 	"github.com/capsule-etl/capsule-etl/pipeline/journal"
 )
 
@@ -34,15 +35,15 @@ func seedTwins(t *testing.T, c *capsule.Client) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := c.Entries.Create(ctx, &capsule.Entry{Type: s("note"), Content: s(fmt.Sprintf("twin note %d", i)), Party: capsule.PartyID(idOf(p))}); err != nil {
+		if _, _, err := c.Entries.Create(ctx, &capsule.Entry{Type: s("note"), Content: s(fmt.Sprintf("twin note %d", i)), Party: capsule.PartyID(accounttest.IDOf(p))}); err != nil {
 			t.Fatal(err)
 		}
 		due, _ := capsule.ParseDate("2027-05-01")
-		if _, _, err := c.Tasks.Create(ctx, &capsule.Task{Description: s(fmt.Sprintf("twin task %d", i)), DueOn: capsule.Some(due), Party: capsule.PartyID(idOf(p))}); err != nil {
+		if _, _, err := c.Tasks.Create(ctx, &capsule.Task{Description: s(fmt.Sprintf("twin task %d", i)), DueOn: capsule.Some(due), Party: capsule.PartyID(accounttest.IDOf(p))}); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := c.Opportunities.Create(ctx, &capsule.Opportunity{Name: s(fmt.Sprintf("Twin deal %d", i)), Party: capsule.PartyID(idOf(p)),
-			Milestone: capsule.RefID(milestoneID(t, c, "Sales"))}); err != nil {
+		if _, _, err := c.Opportunities.Create(ctx, &capsule.Opportunity{Name: s(fmt.Sprintf("Twin deal %d", i)), Party: capsule.PartyID(accounttest.IDOf(p)),
+			Milestone: capsule.RefID(accounttest.MilestoneID(t, c, "Sales"))}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -53,7 +54,7 @@ func layoutMappingFor(h *formats.Header) (*mappings.Mapping, error) {
 	if !ok {
 		return nil, fmt.Errorf("not a default layout: %v", h.Names())
 	}
-	return layout.Mapping(entity, h, layout.WithFieldTypes(fieldTypes()))
+	return layout.Mapping(entity, h, layout.WithFieldTypes(accounttest.FieldTypes()))
 }
 
 func importConfig(a *testAccount, inputs ...string) importer.Config {
@@ -68,7 +69,7 @@ func importConfig(a *testAccount, inputs ...string) importer.Config {
 // the same parties.
 func TestReimportExport(t *testing.T) {
 	src := startSandbox(t)
-	seedAccount(t, src.c)
+	accounttest.Seed(t, src.c)
 	seedTwins(t, src.c)
 	dir := t.TempDir()
 	var files []string
@@ -111,7 +112,7 @@ func TestReimportExport(t *testing.T) {
 			t.Fatalf("counts %+v", res.Entities)
 		}
 		for _, entity := range layout.All {
-			a, b := snapshot(t, src.c, entity), snapshot(t, dst.c, entity)
+			a, b := accounttest.Snapshot(t, src.c, entity), accounttest.Snapshot(t, dst.c, entity)
 			if strings.Join(a, "\n") != strings.Join(b, "\n") {
 				t.Errorf("%s differ\nsource:\n%s\nimported:\n%s", entity, strings.Join(a, "\n"), strings.Join(b, "\n"))
 			}
@@ -186,11 +187,11 @@ func TestReimportNameFallback(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if _, err := src.c.Parties.Delete(context.Background(), idOf(p)); err != nil {
+				if _, err := src.c.Parties.Delete(context.Background(), accounttest.IDOf(p)); err != nil {
 					t.Fatal(err)
 				}
 			}
-			seedAccount(t, src.c)
+			accounttest.Seed(t, src.c)
 			seedTwins(t, src.c)
 			dir := t.TempDir()
 			for _, entity := range []string{layout.Parties, layout.Entries} {
