@@ -79,6 +79,9 @@ type Result struct {
 	// counts the rows they are on.
 	Warnings   []Warning
 	WarnedRows int
+	// Rejections groups the rejected rows by reason, the most frequent
+	// first (the summary prints them).
+	Rejections []ReasonGroup
 }
 
 // Counts are the outcomes of operations (one per record of the mapping and

@@ -263,6 +263,7 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	res.Entities, res.Total = tally(ops, cfg.DryRun)
 	res.Warnings, res.WarnedRows = collectWarnings(ops)
+	res.Rejections = groupRejections(ops)
 	res.Elapsed = cfg.Now().Sub(start)
 	// 7. Errors file.
 	if !cfg.DryRun || cfg.ErrorsPath != "" {

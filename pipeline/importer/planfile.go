@@ -128,6 +128,7 @@ func writePlanSummary(w io.Writer, ops []*planOp, pacer *capsule.Pacer) {
 		fmt.Fprintf(w, "  %-14s create %d, update %d, unchanged %d, skip %d, reject %d%s\n", l,
 			c["create"], c["update"], c["unchanged"], c["skip"], c["reject"], reused)
 	}
+	writeRejections(w, groupRejections(ops))
 	ws, rows := collectWarnings(ops)
 	writeWarnings(w, ws, rows)
 	fmt.Fprintf(w, "  requests needed: %d writes\n", writes)

@@ -137,3 +137,34 @@ func TestMaxErrorsStopsBeforeWritingAndLetsTheFixedInputRun(t *testing.T) {
 		t.Fatalf("records %v", e.srv.Stats().Records)
 	}
 }
+
+func TestSummaryGroupsRejectionsByReasonWithRows(t *testing.T) {
+	e := newFieldsEnv(t)
+	dir := t.TempDir()
+	rows := [][]string{
+		{"1", "Acme", "", "Platinum", ""},
+		{"2", "Globex", "", "Gold", ""},
+		{"3", "Initech", "", "Platinum", ""},
+		{"4", "Umbrella", "", "", "2001-02-30"},
+		{"5", "Hooli", "", "Platinum", ""},
+	}
+	in := writeCSV(t, dir, "orgs.csv", []string{"ID", "Company", "Owner", "Tier", "Founded"}, rows)
+	for _, dry := range []bool{true, false} {
+		cfg := e.config(t, fieldsMapping, in)
+		cfg.DryRun = dry
+		res, err := importer.Import(ctxT(t), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		importer.WriteSummary(&out, res)
+		s := out.String()
+		i := strings.Index(s, "rejected 4 rows, by reason:\n    3 × ")
+		j := strings.Index(s, `"Platinum" is not an option`)
+		k := strings.Index(s, "(orgs.csv rows 2, 4, 6)\n    1 × ")
+		l := strings.Index(s, "(orgs.csv row 5)\n")
+		if i < 0 || j < i || k < j || l < k {
+			t.Fatalf("dry run %v: summary without grouped reasons:\n%s", dry, s)
+		}
+	}
+}
