@@ -88,6 +88,9 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 		run *journal.Run
 		rc  *reconciler
 		ir  *indexer
+		// fieldDefs counts the custom field definitions preflight
+		// creates (or, in a dry run, would create).
+		fieldDefs int
 		// memFailed reports a failed read of the source key memory.
 		memFailed = func() error { return nil }
 	)
@@ -115,6 +118,7 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 			}
 		}
 		pl.rd = rd
+		fieldDefs = len(created)
 		acct := cfg.Account
 		if acct.UserID == "" {
 			acct.UserID = rd.userID
@@ -221,9 +225,9 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 			return nil, err
 		}
 		if cfg.Log != nil {
-			logPlanSummary(cfg.Log, ops, pacer)
+			logPlanSummary(cfg.Log, ops, fieldDefs, pacer)
 		} else {
-			writePlanSummary(cfg.PlanSummary, ops, pacer)
+			writePlanSummary(cfg.PlanSummary, ops, fieldDefs, pacer)
 		}
 	}
 	var werr error

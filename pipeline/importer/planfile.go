@@ -115,9 +115,12 @@ func writePlanStream(w io.Writer, in <-chan []*planOp) error {
 }
 
 // writePlanSummary prints counts per entity and action, the requests the
-// writes need and how long they take at the account's pace.
-func writePlanSummary(w io.Writer, ops []*planOp, pacer *capsule.Pacer) {
+// writes need and how long they take at the account's pace. fieldDefs are
+// the custom field definitions --create-fields creates before the rows:
+// they are writes of the run too.
+func writePlanSummary(w io.Writer, ops []*planOp, fieldDefs int, pacer *capsule.Pacer) {
 	by, labels, writes := planCounts(ops)
+	writes += fieldDefs
 	fmt.Fprintln(w, "plan:")
 	for _, l := range labels {
 		c := by[l]
@@ -131,7 +134,11 @@ func writePlanSummary(w io.Writer, ops []*planOp, pacer *capsule.Pacer) {
 	writeRejections(w, groupRejections(ops))
 	ws, rows := collectWarnings(ops)
 	writeWarnings(w, ws, rows)
-	fmt.Fprintf(w, "  requests needed: %d writes\n", writes)
+	if fieldDefs > 0 {
+		fmt.Fprintf(w, "  requests needed: %d writes (%d of them custom field definitions)\n", writes, fieldDefs)
+	} else {
+		fmt.Fprintf(w, "  requests needed: %d writes\n", writes)
+	}
 	fmt.Fprintf(w, "  estimated time: %s\n", estimate(writes, pacer))
 }
 
