@@ -102,6 +102,9 @@ type Result struct {
 	// Matching says how each collection's existing records were found
 	// (by index or by search, and why).
 	Matching []string
+	// Rejections groups the rejected rows by reason, the most frequent
+	// first (the summary prints them).
+	Rejections []ReasonGroup
 }
 
 // Counts are the outcomes of operations (one per record of the mapping and

@@ -88,6 +88,9 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 		run *journal.Run
 		rc  *reconciler
 		ir  *indexer
+		// fieldDefs counts the custom field definitions preflight
+		// creates (or, in a dry run, would create).
+		fieldDefs int
 		// memFailed reports a failed read of the source key memory.
 		memFailed = func() error { return nil }
 		// rp counts the reads of the real run, for the plan summary.
@@ -118,6 +121,7 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 		}
 		pl.rd = rd
 		rp.reads = int(a.requests.Load())
+		fieldDefs = len(created)
 		acct := cfg.Account
 		if acct.UserID == "" {
 			acct.UserID = rd.userID
@@ -275,9 +279,9 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 			return nil, err
 		}
 		if cfg.Log != nil {
-			logPlanSummary(cfg.Log, ops, pacer, rp)
+			logPlanSummary(cfg.Log, ops, fieldDefs, pacer, rp)
 		} else {
-			writePlanSummary(cfg.PlanSummary, ops, pacer, rp)
+			writePlanSummary(cfg.PlanSummary, ops, fieldDefs, pacer, rp)
 		}
 	}
 	var werr error
@@ -321,6 +325,7 @@ func Import(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	res.Entities, res.Total = tally(ops, cfg.DryRun)
 	res.Warnings, res.WarnedRows = collectWarnings(ops)
+	res.Rejections = groupRejections(ops)
 	res.Elapsed = cfg.Now().Sub(start)
 	// 7. Errors file.
 	if !cfg.DryRun || cfg.ErrorsPath != "" {

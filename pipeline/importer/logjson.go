@@ -44,8 +44,9 @@ func countsAttrs(c Counts) []any {
 }
 
 // logPlanSummary is writePlanSummary as one record ("plan").
-func logPlanSummary(l *slog.Logger, ops []*planOp, pacer *capsule.Pacer, rp readPlan) {
+func logPlanSummary(l *slog.Logger, ops []*planOp, fieldDefs int, pacer *capsule.Pacer, rp readPlan) {
 	by, labels, writes := planCounts(ops)
+	writes += fieldDefs
 	ents := make([]any, 0, len(labels))
 	for _, lb := range labels {
 		c := by[lb]
@@ -53,7 +54,7 @@ func logPlanSummary(l *slog.Logger, ops []*planOp, pacer *capsule.Pacer, rp read
 			"unchanged", c["unchanged"], "skip", c["skip"], "reject", c["reject"], "reused", c["reused"]))
 	}
 	ws, rows := collectWarnings(ops)
-	l.Info("plan", slog.Group("entities", ents...), "writes_needed", writes, "reads", rp.reads,
+	l.Info("plan", slog.Group("entities", ents...), "writes_needed", writes, "field_definitions", fieldDefs, "reads", rp.reads,
 		"estimate", rp.estimateLine(writes, pacer), "warnings", len(ws), "warned_rows", rows)
 	if warn := rp.warning(pacer); warn != "" {
 		l.Warn(warn, "reads", rp.reads)

@@ -115,9 +115,12 @@ func writePlanStream(w io.Writer, in <-chan []*planOp) error {
 }
 
 // writePlanSummary prints counts per entity and action, the requests the
-// writes need and how long they take at the account's pace.
-func writePlanSummary(w io.Writer, ops []*planOp, pacer *capsule.Pacer, rp readPlan) {
+// writes need and how long they take at the account's pace. fieldDefs are
+// the custom field definitions --create-fields creates before the rows:
+// they are writes of the run too.
+func writePlanSummary(w io.Writer, ops []*planOp, fieldDefs int, pacer *capsule.Pacer, rp readPlan) {
 	by, labels, writes := planCounts(ops)
+	writes += fieldDefs
 	fmt.Fprintln(w, "plan:")
 	for _, l := range labels {
 		c := by[l]
@@ -128,9 +131,14 @@ func writePlanSummary(w io.Writer, ops []*planOp, pacer *capsule.Pacer, rp readP
 		fmt.Fprintf(w, "  %-14s create %d, update %d, unchanged %d, skip %d, reject %d%s\n", l,
 			c["create"], c["update"], c["unchanged"], c["skip"], c["reject"], reused)
 	}
+	writeRejections(w, groupRejections(ops))
 	ws, rows := collectWarnings(ops)
 	writeWarnings(w, ws, rows)
-	fmt.Fprintf(w, "  requests needed: %s\n", rp.requestsLine(writes))
+	if fieldDefs > 0 {
+		fmt.Fprintf(w, "  requests needed: %s (%d of the writes are custom field definitions)\n", rp.requestsLine(writes), fieldDefs)
+	} else {
+		fmt.Fprintf(w, "  requests needed: %s\n", rp.requestsLine(writes))
+	}
 	fmt.Fprintf(w, "  estimated time: %s\n", rp.estimateLine(writes, pacer))
 	if warn := rp.warning(pacer); warn != "" {
 		fmt.Fprintf(w, "  warning: %s\n", warn)

@@ -142,8 +142,10 @@ func preflight(ctx context.Context, a *api, need *needs, createFields, dry bool)
 					if err := a.createField(ctx, coll, name, typ); err != nil {
 						return nil, nil, fmt.Errorf("creating custom field %q for %s: %w", name, coll, err)
 					}
-					defs[normText(name)] = &fieldDef{Name: name, Type: typ}
 				}
+				// A dry run checks the rows' values against the definition
+				// the real run creates, so it rejects what the run rejects.
+				defs[normText(name)] = &fieldDef{Name: name, Type: typ}
 				created = append(created, fmt.Sprintf("%s: %q (%s)", coll, name, typ))
 				continue
 			}

@@ -77,16 +77,27 @@ func TestRowsWithUnknownValuesAreRejected(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.RejectedRows != 3 || e.srv.Stats().Records["parties"] != 2 {
-		t.Fatalf("rejected %d, records %v", res.RejectedRows, e.srv.Stats().Records)
+	// An owner who is not a user of the account leaves the owner unset
+	// with a warning: Capsule stores the record without one.
+	if res.RejectedRows != 2 || e.srv.Stats().Records["parties"] != 3 || res.WarnedRows != 1 {
+		t.Fatalf("rejected %d, warned %d, records %v", res.RejectedRows, res.WarnedRows, e.srv.Stats().Records)
 	}
-	reasons := map[int]string{}
+	reasons, warns := map[int]string{}, map[int]string{}
 	for _, l := range planLines(t, plan.Bytes()) {
 		reasons[l.Source.Row] = l.Reason
+		for _, w := range l.Warnings {
+			warns[l.Source.Row] += w
+		}
 	}
-	if !strings.Contains(reasons[3], `"Platinum" is not an option`) || !strings.Contains(reasons[4], "no user") ||
+	if !strings.Contains(reasons[3], `"Platinum" is not an option`) || reasons[4] != "" ||
+		!strings.Contains(warns[4], `no user with the name, username or e-mail "nobody@nowhere.example"; owner left unset`) ||
 		!strings.Contains(reasons[6], "needs a date") {
-		t.Fatalf("reasons %v", reasons)
+		t.Fatalf("reasons %v, warnings %v", reasons, warns)
+	}
+	for _, o := range e.list(t, "parties") {
+		if o["name"] == "Initech" && o["owner"] != nil && scalarID(o["owner"].(map[string]any)["id"]) != "1" {
+			t.Fatalf("Initech owner %v: want none set from the file", o["owner"])
+		}
 	}
 }
 
@@ -124,5 +135,36 @@ func TestMaxErrorsStopsBeforeWritingAndLetsTheFixedInputRun(t *testing.T) {
 	}
 	if e.srv.Stats().Records["parties"] != 6 {
 		t.Fatalf("records %v", e.srv.Stats().Records)
+	}
+}
+
+func TestSummaryGroupsRejectionsByReasonWithRows(t *testing.T) {
+	e := newFieldsEnv(t)
+	dir := t.TempDir()
+	rows := [][]string{
+		{"1", "Acme", "", "Platinum", ""},
+		{"2", "Globex", "", "Gold", ""},
+		{"3", "Initech", "", "Platinum", ""},
+		{"4", "Umbrella", "", "", "2001-02-30"},
+		{"5", "Hooli", "", "Platinum", ""},
+	}
+	in := writeCSV(t, dir, "orgs.csv", []string{"ID", "Company", "Owner", "Tier", "Founded"}, rows)
+	for _, dry := range []bool{true, false} {
+		cfg := e.config(t, fieldsMapping, in)
+		cfg.DryRun = dry
+		res, err := importer.Import(ctxT(t), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		importer.WriteSummary(&out, res)
+		s := out.String()
+		i := strings.Index(s, "rejected 4 rows, by reason:\n    3 × ")
+		j := strings.Index(s, `"Platinum" is not an option`)
+		k := strings.Index(s, "(orgs.csv rows 2, 4, 6)\n    1 × ")
+		l := strings.Index(s, "(orgs.csv row 5)\n")
+		if i < 0 || j < i || k < j || l < k {
+			t.Fatalf("dry run %v: summary without grouped reasons:\n%s", dry, s)
+		}
 	}
 }

@@ -211,6 +211,7 @@ func WriteSummary(w io.Writer, r *Result) {
 	for _, e := range r.Entities {
 		fmt.Fprintf(w, "  %-14s %s\n", e.Entity, e.Counts.String())
 	}
+	writeRejections(w, r.Rejections)
 	writeWarnings(w, r.Warnings, r.WarnedRows)
 	fmt.Fprintf(w, "  requests: %d, time: %s\n", r.Requests, r.Elapsed.Round(time.Millisecond))
 	if r.ErrorsFile != "" {

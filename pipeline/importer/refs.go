@@ -64,6 +64,13 @@ func (pl *planner) resolveRefs(p *planOp, op *mappings.Op, row []*planOp) bool {
 				continue
 			}
 			id, what := pl.rd.lookup(ref)
+			if id == "" && optionalRef(ref.Kind) {
+				// Capsule takes the record without it (an owner from the
+				// old CRM who is not a user here, a team or category not
+				// set up yet): the field is left unset and the row warned.
+				p.warn("", ref.Field, "%s; %s left unset (add it in Capsule and import again to set it)", what, ref.Field)
+				continue
+			}
 			if id == "" {
 				p.reject(ref.Field, "%s; fix the value or add it in Capsule", what)
 				return false
@@ -72,6 +79,18 @@ func (pl *planner) resolveRefs(p *planOp, op *mappings.Op, row []*planOp) bool {
 		}
 	}
 	return true
+}
+
+// optionalRef tells the lookups Capsule does without: a record is stored
+// with no owner (the account's default then), team, lost reason or task
+// category, so one that finds nothing leaves the field unset. A milestone
+// is required on an opportunity and stays a rejection.
+func optionalRef(k mappings.RefKind) bool {
+	switch k {
+	case mappings.RefOwner, mappings.RefTeam, mappings.RefLostReason, mappings.RefCategory:
+		return true
+	}
+	return false
 }
 
 func (rd *refData) lookup(ref mappings.Ref) (id, problem string) {

@@ -3,7 +3,10 @@ package importer
 import (
 	"fmt"
 	"io"
+	"path/filepath"
+	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/capsule-etl/capsule-etl/mappings"
 	"github.com/capsule-etl/capsule-etl/pipeline/journal"
@@ -91,4 +94,87 @@ func writeWarnings(w io.Writer, ws []Warning, rows int) {
 		}
 		fmt.Fprintf(w, "    %s\n", x)
 	}
+}
+
+// ReasonGroup is one reason rows were rejected for, with the rows
+// (of File) that have it, in order.
+type ReasonGroup struct {
+	File   string `json:"file"`
+	Reason string `json:"reason"`
+	Rows   []int  `json:"rows"`
+}
+
+// groupRejections groups the rejected rows by file and reason, the most
+// frequent reason first.
+func groupRejections(ops []*planOp) []ReasonGroup {
+	var out []ReasonGroup
+	at := map[[2]string]int{}
+	rej := rejectedRows(ops)
+	var ins []*input
+	for in := range rej {
+		ins = append(ins, in)
+	}
+	sort.Slice(ins, func(a, b int) bool { return ins[a].name < ins[b].name })
+	for _, in := range ins {
+		rows := make([]int, 0, len(rej[in]))
+		for r := range rej[in] {
+			rows = append(rows, r)
+		}
+		sort.Ints(rows)
+		for _, r := range rows {
+			k := [2]string{in.name, rej[in][r].reason}
+			i, ok := at[k]
+			if !ok {
+				i = len(out)
+				at[k] = i
+				out = append(out, ReasonGroup{File: in.name, Reason: k[1]})
+			}
+			out[i].Rows = append(out[i].Rows, r)
+		}
+	}
+	sort.SliceStable(out, func(a, b int) bool { return len(out[a].Rows) > len(out[b].Rows) })
+	return out
+}
+
+// maxListedReasons bounds the reasons printed in a summary and
+// maxListedRows the row numbers printed per reason.
+const (
+	maxListedReasons = 10
+	maxListedRows    = 5
+)
+
+// writeRejections prints `rejected N rows:` and a line per reason:
+// `3 × <reason> (file rows 5, 9, 12)`.
+func writeRejections(w io.Writer, gs []ReasonGroup) {
+	if len(gs) == 0 {
+		return
+	}
+	n := 0
+	for _, g := range gs {
+		n += len(g.Rows)
+	}
+	fmt.Fprintf(w, "  rejected %s, by reason:\n", plural(n, "row"))
+	for i, g := range gs {
+		if i == maxListedReasons {
+			fmt.Fprintf(w, "    … and %d more reasons (every row is in the errors file and the plan)\n", len(gs)-i)
+			break
+		}
+		fmt.Fprintf(w, "    %d × %s (%s %s)\n", len(g.Rows), g.Reason, filepath.Base(g.File), rowList(g.Rows))
+	}
+}
+
+func rowList(rows []int) string {
+	s := make([]string, 0, maxListedRows)
+	for i, r := range rows {
+		if i == maxListedRows {
+			s = append(s, "…")
+			break
+		}
+		s = append(s, strconv.Itoa(r))
+	}
+	word := "row "
+	if len(rows) > 1 {
+		word = "rows "
+	}
+	return word + strings.Join(s, ", ")
 }
